@@ -1,0 +1,62 @@
+# Two commands (see README): `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test test-pg lint translations compile-translations update-translations chromium bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3-venv is missing; installing it (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv python3-pip && \
+	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+compile-translations: $(VENV)/.run-deps
+	$(BIN)/pybabel compile -q -d crowdq/translations
+
+# Developers: re-extract messages after changing user-facing text.
+update-translations: $(VENV)/.run-deps
+	$(BIN)/pybabel extract -q -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o crowdq/translations/messages.pot .
+	$(BIN)/pybabel update -q -i crowdq/translations/messages.pot -d crowdq/translations --no-fuzzy-matching
+
+run: $(VENV)/.run-deps compile-translations
+	CROWDQ_ENV=development $(BIN)/flask --app wsgi crowdq upgrade
+	CROWDQ_ENV=development $(BIN)/flask --app wsgi crowdq seed-demo
+	@echo "crowdq runs at http://127.0.0.1:5000 (demo log-ins: see README)"
+	CROWDQ_ENV=development $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium for the browser tests (never Playwright's own download).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "WARNING: no /usr/bin/chromium and no root to install it: browser tests will be skipped"; fi; \
+	fi
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+
+test: $(VENV)/.dev-deps compile-translations chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+# The same suite against PostgreSQL (CI runs this when one is reachable).
+test-pg: $(VENV)/.dev-deps compile-translations chromium
+	CROWDQ_TEST_DATABASE_URL=$${CROWDQ_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+
+bench: $(VENV)/.dev-deps compile-translations
+	$(BIN)/python bench/run.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) instance/crowdq.db* .pytest_cache .ruff_cache

@@ -1,0 +1,43 @@
+"""Signed, expiring links for confirmation, password reset and email change.
+
+A reset token carries a fingerprint of the current password hash, so it
+stops working once used (the hash changes) or once the password changes
+some other way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from crowdq.errors import Invalid
+
+MAX_TOKEN_LENGTH = 512
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"crowdq.{purpose}")
+
+
+def fingerprint(value: str | None) -> str:
+    return hashlib.sha256((value or "").encode()).hexdigest()[:16]
+
+
+def make(purpose: str, payload: dict[str, Any]) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+def load(purpose: str, token: str, max_age: int, error: str) -> dict[str, Any]:
+    """Return the payload or raise Invalid(error) for bad, expired or odd tokens."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise Invalid({"token": error})
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except (BadSignature, UnicodeError, ValueError):
+        raise Invalid({"token": error}) from None
+    if not isinstance(payload, dict):
+        raise Invalid({"token": error})
+    return payload

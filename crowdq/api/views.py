@@ -1,0 +1,65 @@
+"""/api/v1: read endpoints (JSON). Write endpoints come with API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user
+
+from crowdq.db import session
+from crowdq.extensions import csrf
+from crowdq.questions import queries, services
+from crowdq.questions.models import Question
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+
+
+def question_json(q: Question) -> dict:
+    return {
+        "id": q.id,
+        "url": url_for("questions.show", question_id=q.id, _external=True),
+        "title": q.title,
+        "body": q.body,
+        "body_html": q.body_html,
+        "language": q.language,
+        "topic": q.topic.slug if q.topic else None,
+        "tags": [t.name for t in q.tags],
+        "place": q.place,
+        "status": q.status,
+        "merged_into": q.merged_into_id,
+        "vote_count": q.vote_count,
+        "comment_count": q.comment_count,
+        "follower_count": q.follower_count,
+        "created_at": q.created_at.isoformat(),
+    }
+
+
+@bp.route("/")
+def index():
+    return jsonify(
+        name="crowdq",
+        version=1,
+        endpoints={"questions": url_for("api.questions", _external=True)},
+    )
+
+
+@bp.route("/questions")
+def questions():
+    sort = queries.parse_sort(request.args.get("sort"))
+    filters = queries.parse_filters(request.args)
+    raw = request.args.get("per_page", "20")
+    per_page = int(raw) if raw.isdigit() and len(raw) < 4 else 20
+    page = queries.list_questions(
+        session, sort=sort, filters=filters, after=request.args.get("after") or None, per_page=per_page
+    )
+    next_url = None
+    if page.next_cursor:
+        next_url = url_for(
+            "api.questions", sort=sort, after=page.next_cursor, per_page=per_page, _external=True, **filters.as_args()
+        )
+    return jsonify(items=[question_json(q) for q in page.items], next=next_url)
+
+
+@bp.route("/questions/<int:question_id>")
+def question(question_id: int):
+    return jsonify(question_json(services.get_question(session, question_id, current_user)))

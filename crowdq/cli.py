@@ -1,0 +1,139 @@
+"""`flask --app wsgi crowdq ...`: each command a thin call into services."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from crowdq import db
+from crowdq.errors import Invalid
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+@click.group("crowdq")
+def cli() -> None:
+    """crowdq administration commands."""
+
+
+def alembic_config(connection=None):
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", db.engine().url.render_as_string(hide_password=False).replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade_database(revision: str = "head") -> None:
+    from alembic import command
+
+    url = db.engine().url
+    if url.get_backend_name() == "sqlite" and url.database:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    with db.engine().begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+@cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Alembic revision to upgrade to.")
+@with_appcontext
+def upgrade_cmd(revision: str) -> None:
+    """Migrate the database to the newest schema."""
+    upgrade_database(revision)
+    click.echo(f"database at {revision}")
+
+
+@cli.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name (2-60 characters).")
+@click.option("--password", required=True, help="At least 10 characters, not a common password.")
+@click.option(
+    "--role", type=click.Choice(["citizen", "researcher", "moderator", "admin"]), default="citizen", show_default=True
+)
+@click.option("--confirmed", is_flag=True, help="Mark the email address as confirmed.")
+@with_appcontext
+def create_user_cmd(email: str, name: str, password: str, role: str, confirmed: bool) -> None:
+    """Create an account, or update the one with this EMAIL (idempotent)."""
+    from crowdq.accounts import services
+
+    with Session(db.engine()) as session, session.begin():
+        try:
+            user, created = services.create_user(session, email, name, password, role, confirmed)
+        except Invalid as error:
+            raise click.BadParameter(error.message) from None
+        click.echo(
+            f"{'created' if created else 'updated'} user {user.id} <{user.email}> roles: {', '.join(user.role_names()) or 'unconfirmed'}"
+        )
+
+
+@cli.command("seed-demo")
+@click.option("--force", is_flag=True, help="Allow seeding in production.")
+@with_appcontext
+def seed_demo_cmd(force: bool) -> None:
+    """Load bilingual demo data once (running it again changes nothing)."""
+    from crowdq.demo import seed
+
+    if current_app.config.get("ENV_NAME") == "production" and not force:
+        raise click.UsageError("refusing to load demo data in production (use --force if you mean it)")
+    with Session(db.engine()) as session, session.begin():
+        created = seed.seed(session)
+    click.echo("demo data loaded" if created else "demo data already present; nothing changed")
+
+
+@cli.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running, checking the outbox every --interval seconds.")
+@click.option("--interval", type=click.IntRange(1, 3600), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@with_appcontext
+def send_mail_cmd(loop: bool, interval: int, limit: int) -> None:
+    """Deliver due mails from the outbox over SMTP (retries with back-off)."""
+    from sqlalchemy.orm import sessionmaker
+
+    from crowdq.mail.delivery import deliver_due
+
+    factory = sessionmaker(bind=db.engine())
+    while True:
+        counts = deliver_due(factory, current_app.config, limit=limit)
+        click.echo(f"sent {counts['sent']}, retrying {counts['retrying']}, failed {counts['failed']}")
+        if not loop:
+            break
+        time.sleep(interval)
+
+
+@cli.command("check-counts")
+@click.option("--fix", is_flag=True, help="Rewrite wrong counts from the rows they count.")
+@with_appcontext
+def check_counts_cmd(fix: bool) -> None:
+    """Compare each question's vote/follower/comment counts with the rows."""
+    from crowdq.questions import counts
+
+    with Session(db.engine()) as session, session.begin():
+        problems = counts.wrong_counts(session)
+        for qid, name, stored, true in problems[:50]:
+            click.echo(f"question {qid}: {name} stored {stored}, true {true}")
+        if problems and fix:
+            counts.recount(session, {p[0] for p in problems})
+            click.echo(f"fixed {len(problems)} counts")
+        elif not problems:
+            click.echo("all counts are right")
+    if problems and not fix:
+        raise SystemExit(1)
+
+
+@cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the schema change is for.")
+@with_appcontext
+def revision_cmd(message: str) -> None:
+    """Write a new migration by comparing the models with the database (developers)."""
+    from alembic import command
+
+    with db.engine().begin() as connection:
+        command.revision(alembic_config(connection), message=message, autogenerate=True)

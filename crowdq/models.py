@@ -1,0 +1,18 @@
+"""Imports every domain's models so metadata (and Alembic) sees all tables."""
+
+from crowdq.accounts.models import User  # noqa: F401
+from crowdq.admin.models import SiteSetting  # noqa: F401
+from crowdq.events import Event  # noqa: F401
+from crowdq.mail.models import OutboxMessage  # noqa: F401
+from crowdq.moderation.models import Flag  # noqa: F401
+from crowdq.organisations.models import Organisation, OrganisationMembership  # noqa: F401
+from crowdq.questions.models import (  # noqa: F401
+    Comment,
+    Question,
+    QuestionFollow,
+    QuestionRevision,
+    Tag,
+    Topic,
+    Vote,
+)
+from crowdq.research.models import Project, ProjectMember  # noqa: F401

@@ -1,0 +1,114 @@
+"""Who may do what: the product's permission matrix in one table.
+
+Roles: anonymous visitor, member (logged in, maybe unconfirmed), citizen
+(confirmed, in good standing), organisation member, researcher (verified),
+moderator, admin. Suspended and banned members keep reading but cannot
+write. Services call `require`; templates call `can` to show buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from crowdq.errors import NotAllowed
+
+
+# --- who the actor is ------------------------------------------------------
+def is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and not user.is_deleted)
+
+
+def is_citizen(user: Any) -> bool:
+    """Confirmed and in good standing: may write."""
+    return is_member(user) and user.is_confirmed and not user.is_suspended
+
+
+def is_moderator(user: Any) -> bool:
+    return is_citizen(user) and (user.is_moderator or user.is_admin)
+
+
+def is_researcher(user: Any) -> bool:
+    return is_citizen(user) and user.is_researcher
+
+
+def is_admin(user: Any) -> bool:
+    return is_citizen(user) and user.is_admin
+
+
+def _is_author(user: Any, target: Any) -> bool:
+    return is_member(user) and target is not None and getattr(target, "author_id", None) == user.id
+
+
+# --- the rules -------------------------------------------------------------
+def _view_question(user, question) -> bool:
+    if question.status != "hidden" and not question.held:
+        return True
+    return _is_author(user, question) or is_moderator(user)
+
+
+def _edit_question(user, question) -> bool:
+    if question.status in ("merged", "hidden"):
+        return is_moderator(user)
+    return (is_citizen(user) and _is_author(user, question)) or is_moderator(user) or is_researcher(user)
+
+
+def _change_locked_title(user, question) -> bool:
+    # After others voted, only moderators and researchers may retitle:
+    # voters must not find they supported a different question.
+    return is_moderator(user) or is_researcher(user)
+
+
+def _edit_comment(user, comment) -> bool:
+    return is_citizen(user) and _is_author(user, comment) and comment.deleted_at is None
+
+
+def _delete_comment(user, comment) -> bool:
+    return comment.deleted_at is None and ((is_citizen(user) and _is_author(user, comment)) or is_moderator(user))
+
+
+def _flag(user, target) -> bool:
+    return is_citizen(user) and not _is_author(user, target)
+
+
+RULES: dict[str, Callable[[Any, Any], bool]] = {
+    # reading
+    "question.view": _view_question,
+    "revision.view": lambda u, q: _view_question(u, q),
+    # citizens
+    "question.create": lambda u, _t: is_citizen(u),
+    "question.vote": lambda u, _t: is_citizen(u),
+    "question.follow": lambda u, _t: is_citizen(u),
+    "question.edit": _edit_question,
+    "question.edit_locked_title": _change_locked_title,
+    "comment.create": lambda u, _t: is_citizen(u),
+    "comment.edit": _edit_comment,
+    "comment.delete": _delete_comment,
+    "content.flag": _flag,
+    # own account (unconfirmed members may manage it)
+    "account.manage": lambda u, _t: is_member(u),
+    # researchers
+    "question.merge": lambda u, _t: is_researcher(u) or is_moderator(u),
+    "project.create": lambda u, _t: is_researcher(u),
+    # moderators
+    "moderation.view": lambda u, _t: is_moderator(u),
+    "question.moderate": lambda u, _t: is_moderator(u),
+    "comments.close": lambda u, _t: is_moderator(u),
+    # admins
+    "admin.view": lambda u, _t: is_admin(u),
+    "settings.change": lambda u, _t: is_admin(u),
+    "roles.change": lambda u, _t: is_admin(u),
+}
+
+
+def can(user: Any, action: str, target: Any = None) -> bool:
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise KeyError(f"unknown action {action!r}; add it to crowdq.policy.RULES") from None
+    return bool(rule(user, target))
+
+
+def require(user: Any, action: str, target: Any = None) -> None:
+    if not can(user, action, target):
+        raise NotAllowed(action)

@@ -1,0 +1,136 @@
+"""Comments on questions: one level of replies, edit, delete, flag."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from crowdq import events, policy, text
+from crowdq.db import utcnow
+from crowdq.errors import Conflict, Invalid, NotFound
+from crowdq.moderation.models import FLAG_REASONS, Flag
+from crowdq.questions.models import Comment, Question
+
+COMMENT_MAX = 5_000
+FLAG_NOTE_MAX = 500
+
+
+def clean_comment(value: str | None) -> str:
+    body = text.normalise_text(value)
+    if not body:
+        raise Invalid({"body": _("Write a comment first.")})
+    if len(body) > COMMENT_MAX:
+        raise Invalid({"body": _("Keep your comment to at most %(n)d characters.", n=COMMENT_MAX)})
+    return body
+
+
+def get_comment(session: Session, comment_id: int) -> Comment:
+    comment = session.get(Comment, comment_id) if 0 < comment_id < 2**62 else None
+    if comment is None:
+        raise NotFound("comment")
+    return comment
+
+
+def add_comment(session: Session, actor, question: Question, body: str, parent_id: int | None = None) -> Comment:
+    """Comment on a question, or reply to a comment (replies stay one level deep)."""
+    policy.require(actor, "comment.create", question)
+    if question.comments_closed:
+        raise Conflict(_("Comments are closed on this question."))
+    if question.status in ("merged", "hidden") or question.held:
+        raise Conflict(_("This question does not take comments."))
+    body = clean_comment(body)
+    parent = None
+    if parent_id is not None:
+        parent = session.get(Comment, parent_id) if isinstance(parent_id, int) and 0 < parent_id < 2**62 else None
+        if parent is None or parent.question_id != question.id:
+            raise Invalid({"parent_id": _("The comment you reply to no longer exists.")})
+        if parent.parent_id is not None:
+            parent = session.get(Comment, parent.parent_id)
+    comment = Comment(
+        question_id=question.id,
+        author_id=actor.id,
+        parent_id=parent.id if parent else None,
+        body=body,
+        body_html=text.render(body),
+        created_at=utcnow(),
+    )
+    session.add(comment)
+    session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(comment_count=Question.comment_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    events.record(session, "comment.created", actor, question, comment_id=comment.id, reply=parent is not None)
+    return comment
+
+
+def edit_comment(session: Session, actor, comment: Comment, body: str) -> None:
+    policy.require(actor, "comment.edit", comment)
+    body = clean_comment(body)
+    if body == comment.body:
+        return
+    comment.body = body
+    comment.body_html = text.render(body)
+    comment.edited_at = utcnow()
+    events.record(session, "comment.edited", actor, comment)
+
+
+def delete_comment(session: Session, actor, comment: Comment) -> None:
+    """Soft delete: the thread keeps its shape, the text is gone."""
+    policy.require(actor, "comment.delete", comment)
+    comment.deleted_at = utcnow()
+    comment.body = ""
+    comment.body_html = ""
+    session.execute(
+        update(Question)
+        .where(Question.id == comment.question_id)
+        .values(comment_count=Question.comment_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    events.record(session, "comment.deleted", actor, comment, by_moderator=actor.id != comment.author_id)
+
+
+def flag_comment(session: Session, actor, comment: Comment, reason: str, note: str = "") -> bool:
+    """Flag for the moderators; returns False if this member flagged it already."""
+    policy.require(actor, "content.flag", comment)
+    if comment.deleted_at is not None:
+        raise Conflict(_("This comment was deleted."))
+    if reason not in FLAG_REASONS:
+        raise Invalid({"reason": _("Choose a reason from the list.")})
+    note = text.normalise_text(note)
+    if len(note) > FLAG_NOTE_MAX:
+        raise Invalid({"note": _("Keep the note to at most %(n)d characters.", n=FLAG_NOTE_MAX)})
+    try:
+        with session.begin_nested():
+            session.add(
+                Flag(target_type="comment", target_id=comment.id, reporter_id=actor.id, reason=reason, note=note)
+            )
+    except IntegrityError:
+        return False
+    events.record(session, "comment.flagged", actor, comment, reason=reason)
+    return True
+
+
+def set_comments_closed(session: Session, actor, question: Question, closed: bool) -> None:
+    policy.require(actor, "comments.close", question)
+    question.comments_closed = closed
+    events.record(session, "question.comments_closed" if closed else "question.comments_opened", actor, question)
+
+
+def thread(session: Session, question_id: int) -> list[tuple[Comment, list[Comment]]]:
+    """Top-level comments, oldest first, each with its replies."""
+    comments = session.scalars(
+        select(Comment)
+        .where(Comment.question_id == question_id)
+        .order_by(Comment.created_at, Comment.id)
+        .options(selectinload(Comment.author))
+    ).all()
+    replies: dict[int, list[Comment]] = {}
+    for c in comments:
+        if c.parent_id is not None:
+            replies.setdefault(c.parent_id, []).append(c)
+    return [(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]

@@ -1,0 +1,72 @@
+"""Question and comment forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from crowdq.moderation.models import FLAG_REASONS
+
+
+class QuestionForm(FlaskForm):
+    title = StringField(
+        _l("Your question"),
+        description=_l(
+            "One clear question, 10 to 200 characters. For example: Why do the canals in Leiden smell in summer?"
+        ),
+        validators=[DataRequired(_l("Write your question.")), Length(max=200)],
+        render_kw={"maxlength": 200, "autocomplete": "off"},
+    )
+    body = TextAreaField(
+        _l("Why does it matter to you?"),
+        description=_l(
+            "What have you noticed? Why would you like to know? You can use Markdown, like **bold** and lists."
+        ),
+        validators=[Length(max=10_000)],
+        render_kw={"rows": 8},
+    )
+    topic = SelectField(_l("Topic"), coerce=int, validate_choice=True)
+    language = SelectField(
+        _l("Language of your question"), choices=[("nl", "Nederlands"), ("en", "English")], validate_choice=True
+    )
+    tags = StringField(
+        _l("Tags"),
+        description=_l("Optional. Up to five words, separated by commas."),
+        validators=[Optional(), Length(max=250)],
+    )
+    place = StringField(
+        _l("Place or neighbourhood"),
+        description=_l("Optional. Only if your question is about a particular place."),
+        validators=[Optional(), Length(max=100)],
+    )
+    confirmed = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment"),
+        validators=[DataRequired(_l("Write a comment first.")), Length(max=5_000)],
+        render_kw={"rows": 4},
+    )
+    parent_id = HiddenField()
+
+
+class FlagForm(FlaskForm):
+    reason = SelectField(
+        _l("Why should a moderator look at this?"),
+        choices=[
+            ("spam", _l("Spam or advertising")),
+            ("offensive", _l("Rude, offensive or hateful")),
+            ("personal_data", _l("Shares someone's personal data")),
+            ("off_topic", _l("Off topic")),
+            ("other", _l("Something else")),
+        ],
+        validate_choice=True,
+    )
+    note = TextAreaField(_l("Anything the moderators should know? (optional)"), validators=[Length(max=500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assert {c[0] for c in self.reason.choices} == set(FLAG_REASONS)

@@ -1,0 +1,177 @@
+"""Topics, questions, votes, follows, comments and revisions.
+
+Votes and follows are rows keyed by (member, question) so merges can unite
+them and an undo can restore them; the counts on a question are kept in the
+same transaction as those rows (see questions.services) and can be rebuilt
+by `crowdq check-counts`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crowdq.accounts.models import User
+from crowdq.db import Base, UTCDateTime, utcnow
+
+QUESTION_STATUSES = ("open", "adopted", "answered", "merged", "closed", "hidden")
+QUESTION_SOURCES = ("online", "session", "import")
+LANGUAGES = ("nl", "en")
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_nl: Mapped[str] = mapped_column(String(120))
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    # A sponsoring organisation (calls for questions build on this).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def name(self, locale: str) -> str:
+        return self.name_nl if locale == "nl" else self.name_en
+
+    def description(self, locale: str) -> str:
+        return self.description_nl if locale == "nl" else self.description_en
+
+
+question_tags = Table(
+    "question_tags",
+    Base.metadata,
+    Column("question_id", ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'adopted', 'answered', 'merged', 'closed', 'hidden')", name="status"),
+        CheckConstraint("source IN ('online', 'session', 'import')", name="source"),
+        CheckConstraint("language IN ('nl', 'en')", name="language"),
+        CheckConstraint("vote_count >= 0", name="vote_count_nonnegative"),
+        # One index per list sort; the id breaks ties for keyset pagination.
+        Index("ix_questions_listed_votes", "listed", "vote_count", "id"),
+        Index("ix_questions_listed_created", "listed", "created_at", "id"),
+        Index("ix_questions_listed_comments", "listed", "comment_count", "id"),
+        Index("ix_questions_listed_trending", "listed", "trending_score", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(2))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
+    place: Mapped[str | None] = mapped_column(String(100), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # A facilitator who entered the question for someone else.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(String(10), default="online")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    # Held for review (first questions of new members): visible to the
+    # author and moderators only until released.
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Shown in public lists: not held, not hidden, not merged. Kept as a
+    # column so every list index can lead with it.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
+    comments_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    vote_count: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    follower_count: Mapped[int] = mapped_column(Integer, default=0)
+    trending_score: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_vote_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    topic: Mapped[Topic] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+    tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.name)
+    merged_into: Mapped[Question | None] = relationship(remote_side=[id])
+
+    def refresh_listed(self) -> None:
+        self.listed = self.status not in ("merged", "hidden") and not self.held
+
+
+class QuestionRevision(Base):
+    """The text of a question before an edit; anyone may read the history."""
+
+    __tablename__ = "question_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    editor: Mapped[User | None] = relationship()
+
+
+class Vote(Base):
+    __tablename__ = "votes"
+    __table_args__ = (Index("ix_votes_question_created", "question_id", "created_at"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuestionFollow(Base):
+    """A follow; `active` False remembers that the member stopped following,
+    so voting again does not re-subscribe them."""
+
+    __tablename__ = "question_follows"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_question_created", "question_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User] = relationship()

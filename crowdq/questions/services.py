@@ -1,0 +1,286 @@
+"""Question rules: submit, vote, follow.
+
+Counts on the question change in the same transaction as the rows they
+count, with SQL increments (never read-modify-write), and the unique
+(member, question) keys make a repeated vote a no-op even when two requests
+race. Comments and edits are in questions.discussion and questions.editing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crowdq import events, policy, text
+from crowdq.db import utcnow
+from crowdq.errors import Conflict, Invalid, NotFound
+from crowdq.questions import settings, trending
+from crowdq.questions.models import LANGUAGES, Question, QuestionFollow, Tag, Topic, Vote
+
+TITLE_MIN, TITLE_MAX = 10, 200
+BODY_MAX = 10_000
+PLACE_MAX = 100
+TAGS_MAX = 5
+TAG_RE = re.compile(r"^[^\W_](?:[\w-]{0,38}[^\W_])?$")
+
+
+# --- validation ----------------------------------------------------------------
+def clean_title(value: str | None) -> str:
+    title = text.normalise_line(value)
+    if len(title) < TITLE_MIN:
+        raise Invalid({"title": _("Write a title of at least %(n)d characters.", n=TITLE_MIN)})
+    if len(title) > TITLE_MAX:
+        raise Invalid({"title": _("Keep the title to at most %(n)d characters.", n=TITLE_MAX)})
+    return title
+
+
+def clean_body(value: str | None) -> str:
+    body = text.normalise_text(value)
+    if len(body) > BODY_MAX:
+        raise Invalid({"body": _("Keep the explanation to at most %(n)d characters.", n=BODY_MAX)})
+    return body
+
+
+def clean_tags(value: str | list[str] | None) -> list[str]:
+    raw = value if isinstance(value, list) else (value or "").split(",")
+    tags: list[str] = []
+    for item in raw:
+        tag = text.normalise_line(item).lower().replace(" ", "-")
+        if not tag:
+            continue
+        if not TAG_RE.match(tag):
+            raise Invalid({"tags": _("Tags use letters, digits and hyphens, at most 40 characters each.")})
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > TAGS_MAX:
+        raise Invalid({"tags": _("Use at most %(n)d tags.", n=TAGS_MAX)})
+    return tags
+
+
+def clean_place(value: str | None) -> str | None:
+    place = text.normalise_line(value)
+    if len(place) > PLACE_MAX:
+        raise Invalid({"place": _("Keep the place to at most %(n)d characters.", n=PLACE_MAX)})
+    return place or None
+
+
+def clean_language(value: str | None) -> str:
+    if value not in LANGUAGES:
+        raise Invalid({"language": _("Choose Dutch or English.")})
+    return value
+
+
+def topic_by_id(session: Session, topic_id) -> Topic:
+    topic = session.get(Topic, topic_id) if isinstance(topic_id, int) else None
+    if topic is None:
+        raise Invalid({"topic": _("Choose a topic from the list.")})
+    return topic
+
+
+def tags_by_name(session: Session, names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    result = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            session.add(tag)
+        result.append(tag)
+    return result
+
+
+def get_question(session: Session, question_id: int, actor=None) -> Question:
+    question = session.get(Question, question_id) if 0 < question_id < 2**62 else None
+    if question is None or not policy.can(actor, "question.view", question):
+        raise NotFound("question")
+    return question
+
+
+# --- submitting ------------------------------------------------------------------
+def submit(
+    session: Session,
+    actor,
+    *,
+    title: str,
+    body: str,
+    topic_id: int,
+    language: str,
+    tags: str | list[str] | None = None,
+    place: str | None = None,
+) -> Question:
+    """A confirmed member asks a question; authors follow it automatically.
+
+    A new member's first question is held for review when the site setting
+    says so.
+    """
+    policy.require(actor, "question.create")
+    title, body = clean_title(title), clean_body(body)
+    topic = topic_by_id(session, topic_id)
+    language = clean_language(language)
+    tag_names, place = clean_tags(tags), clean_place(place)
+    now = utcnow()
+    question = Question(
+        title=title,
+        body=body,
+        body_html=text.render(body),
+        language=language,
+        topic=topic,
+        place=place,
+        author_id=actor.id,
+        source="online",
+        created_at=now,
+        updated_at=now,
+        held=_should_hold(session, actor),
+        tags=tags_by_name(session, tag_names),
+    )
+    question.refresh_listed()
+    session.add(question)
+    session.flush()
+    _follow(session, actor.id, question.id, automatic=True)
+    events.record(session, "question.submitted", actor, question, held=question.held)
+    return question
+
+
+def _should_hold(session: Session, actor) -> bool:
+    if not settings.hold_first_questions(session):
+        return False
+    if policy.is_moderator(actor) or policy.is_researcher(actor):
+        return False
+    released = session.scalar(
+        select(func.count()).select_from(Question).where(Question.author_id == actor.id, Question.held.is_(False))
+    )
+    return not released
+
+
+# --- voting ------------------------------------------------------------------------
+def _require_open_for_votes(question: Question) -> None:
+    if question.status == "merged":
+        raise Conflict(_("This question was merged into another one. Vote there instead."))
+    if question.status in ("closed", "hidden"):
+        raise Conflict(_("This question is closed for voting."))
+    if question.held:
+        raise Conflict(_("This question is waiting for review; voting opens once it is published."))
+
+
+def has_voted(session: Session, user_id: int | None, question_id: int) -> bool:
+    if user_id is None:
+        return False
+    return session.get(Vote, (user_id, question_id)) is not None
+
+
+def vote(session: Session, actor, question: Question) -> bool:
+    """Add the actor's vote; returns False if it was already there."""
+    policy.require(actor, "question.vote", question)
+    _require_open_for_votes(question)
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            session.add(Vote(user_id=actor.id, question_id=question.id, created_at=now))
+    except IntegrityError:
+        return False  # voted already (maybe by a racing request): nothing to do
+    session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(
+            vote_count=Question.vote_count + 1,
+            trending_score=Question.trending_score + trending.weight(now),
+            last_vote_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    _follow(session, actor.id, question.id, automatic=True)
+    events.record(session, "question.voted", actor, question)
+    session.refresh(question)
+    return True
+
+
+def unvote(session: Session, actor, question: Question) -> bool:
+    """Withdraw the actor's vote; returns False if there was none."""
+    policy.require(actor, "question.vote", question)
+    _require_open_for_votes(question)
+    removed = session.execute(
+        delete(Vote)
+        .where(Vote.user_id == actor.id, Vote.question_id == question.id)
+        .returning(Vote.created_at)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if removed is None:
+        return False
+    session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(
+            vote_count=Question.vote_count - 1,
+            trending_score=Question.trending_score - trending.weight(removed.created_at),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    events.record(session, "question.unvoted", actor, question)
+    session.refresh(question)
+    return True
+
+
+# --- following ---------------------------------------------------------------------
+def _follow(session: Session, user_id: int, question_id: int, automatic: bool) -> bool:
+    """Start following; an automatic follow respects an earlier 'stop following'."""
+    row = session.get(QuestionFollow, (user_id, question_id))
+    if row is not None:
+        if row.active or automatic:
+            return False
+        row.active = True
+    else:
+        try:
+            with session.begin_nested():
+                session.add(QuestionFollow(user_id=user_id, question_id=question_id))
+        except IntegrityError:
+            return False
+    session.execute(
+        update(Question)
+        .where(Question.id == question_id)
+        .values(follower_count=Question.follower_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def set_following(session: Session, actor, question: Question, follow: bool) -> bool:
+    policy.require(actor, "question.follow", question)
+    if follow:
+        changed = _follow(session, actor.id, question.id, automatic=False)
+    else:
+        changed = bool(
+            session.execute(
+                update(QuestionFollow)
+                .where(
+                    QuestionFollow.user_id == actor.id,
+                    QuestionFollow.question_id == question.id,
+                    QuestionFollow.active.is_(True),
+                )
+                .values(active=False)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        )
+        if changed:
+            session.execute(
+                update(Question)
+                .where(Question.id == question.id)
+                .values(follower_count=Question.follower_count - 1)
+                .execution_options(synchronize_session=False)
+            )
+    if changed:
+        events.record(session, "question.followed" if follow else "question.unfollowed", actor, question)
+        session.refresh(question)
+    return changed
+
+
+def is_following(session: Session, user_id: int | None, question_id: int) -> bool:
+    if user_id is None:
+        return False
+    row = session.get(QuestionFollow, (user_id, question_id))
+    return bool(row and row.active)

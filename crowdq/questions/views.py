@@ -1,0 +1,259 @@
+"""Question pages: list, topic, search, ask, show, vote, follow, comments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from crowdq import policy
+from crowdq.accounts.forms import EmptyForm
+from crowdq.db import session
+from crowdq.errors import Conflict, Invalid
+from crowdq.extensions import limiter
+from crowdq.questions import discussion, queries, services
+from crowdq.questions.forms import CommentForm, FlagForm, QuestionForm
+from crowdq.questions.models import QuestionRevision, Topic
+from crowdq.web import apply_errors, safe_next
+
+bp = Blueprint("questions", __name__)
+
+
+def _write_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_WRITE"]
+
+
+def _vote_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_VOTE"]
+
+
+def _list_page(template: str, extra_filters: dict | None = None, **context):
+    sort = queries.parse_sort(request.args.get("sort"))
+    filters = queries.parse_filters(request.args)
+    for key, value in (extra_filters or {}).items():
+        setattr(filters, key, value)
+    page = queries.list_questions(session, sort=sort, filters=filters, after=request.args.get("after") or None)
+    topics = session.scalars(select(Topic).order_by(Topic.slug)).all()
+    return render_template(template, page=page, sorts=queries.SORTS, topics=topics, **context)
+
+
+@bp.route("/questions")
+def index():
+    return _list_page("questions/index.html")
+
+
+@bp.route("/topics/<slug>")
+def topic(slug: str):
+    topic = session.scalar(select(Topic).where(Topic.slug == slug[:80]))
+    if topic is None:
+        abort(404)
+    return _list_page("questions/topic.html", extra_filters={"topic": topic.slug}, topic=topic)
+
+
+@bp.route("/tags/<name>")
+def tag(name: str):
+    return _list_page("questions/tag.html", extra_filters={"tag": name[:40].lower()}, tag_name=name[:40].lower())
+
+
+def _topic_choices():
+    locale = str(get_locale())
+    return [(t.id, t.name(locale)) for t in session.scalars(select(Topic).order_by(Topic.slug))]
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
+def new():
+    policy.require(current_user, "question.create")
+    form = QuestionForm()
+    form.topic.choices = _topic_choices()
+    if request.method == "GET":
+        form.language.data = str(get_locale())
+    if form.validate_on_submit():
+        try:
+            question = services.submit(
+                session,
+                current_user,
+                title=form.title.data,
+                body=form.body.data,
+                topic_id=form.topic.data,
+                language=form.language.data,
+                tags=form.tags.data,
+                place=form.place.data,
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            if question.held:
+                flash(_("Thank you! Your question is waiting for a moderator to review it."), "info")
+            else:
+                flash(_("Thank you! Your question is published."), "success")
+            return redirect(url_for("questions.show", question_id=question.id))
+    return render_template("questions/new.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/questions/<int:question_id>")
+def show(question_id: int):
+    question = services.get_question(session, question_id, current_user)
+    user_id = current_user.id if current_user.is_authenticated else None
+    return render_template(
+        "questions/show.html",
+        question=question,
+        thread=discussion.thread(session, question.id),
+        voted=services.has_voted(session, user_id, question.id),
+        following=services.is_following(session, user_id, question.id),
+        revision_count=len(question_revisions(question.id)),
+        comment_form=CommentForm(formdata=None) if current_user.is_authenticated else None,
+        action_form=EmptyForm(formdata=None) if current_user.is_authenticated else None,
+    )
+
+
+def question_revisions(question_id: int) -> list[QuestionRevision]:
+    return session.scalars(
+        select(QuestionRevision).where(QuestionRevision.question_id == question_id).order_by(QuestionRevision.id.desc())
+    ).all()
+
+
+@bp.route("/questions/<int:question_id>/vote", methods=["POST"])
+@login_required
+@limiter.limit(_vote_limit)
+def vote(question_id: int):
+    question = services.get_question(session, question_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    wanted = request.form.get("vote", "1")
+    if wanted not in ("0", "1"):
+        raise Invalid({"vote": _("Unknown vote value.")})
+    try:
+        if wanted == "1":
+            services.vote(session, current_user, question)
+        else:
+            services.unvote(session, current_user, question)
+    except Conflict as error:
+        if _wants_json():
+            return jsonify(error={"status": 409, "message": error.message}), 409
+        flash(error.message, "error")
+        return redirect(url_for("questions.show", question_id=question.id))
+    voted = wanted == "1"
+    if _wants_json():
+        return jsonify(voted=voted, vote_count=question.vote_count)
+    flash(_("Your vote is counted.") if voted else _("Your vote is withdrawn."), "success")
+    return redirect(
+        safe_next(request.form.get("next"), "questions.index")
+        if request.form.get("next")
+        else url_for("questions.show", question_id=question.id)
+    )
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/questions/<int:question_id>/follow", methods=["POST"])
+@login_required
+@limiter.limit(_write_limit)
+def follow(question_id: int):
+    question = services.get_question(session, question_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    wanted = request.form.get("follow", "1")
+    if wanted not in ("0", "1"):
+        raise Invalid({"follow": _("Unknown value.")})
+    services.set_following(session, current_user, question, wanted == "1")
+    flash(_("You now follow this question.") if wanted == "1" else _("You no longer follow this question."), "success")
+    return redirect(url_for("questions.show", question_id=question.id))
+
+
+@bp.route("/questions/<int:question_id>/comments", methods=["POST"])
+@login_required
+@limiter.limit(_write_limit)
+def comment(question_id: int):
+    question = services.get_question(session, question_id, current_user)
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent = form.parent_id.data or None
+        if parent is not None and (not parent.isdigit() or len(parent) > 18):
+            raise Invalid({"parent_id": _("The comment you reply to no longer exists.")})
+        try:
+            created = discussion.add_comment(
+                session, current_user, question, form.body.data, int(parent) if parent else None
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Your comment is posted."), "success")
+            return redirect(url_for("questions.show", question_id=question.id, _anchor=f"comment-{created.id}"))
+    return render_template("questions/comment_error.html", question=question, form=form), 400
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
+def edit_comment(comment_id: int):
+    comment = discussion.get_comment(session, comment_id)
+    policy.require(current_user, "comment.edit", comment)
+    form = CommentForm(data={"body": comment.body})
+    if form.validate_on_submit():
+        try:
+            discussion.edit_comment(session, current_user, comment, form.body.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Your comment is updated."), "success")
+            return redirect(url_for("questions.show", question_id=comment.question_id, _anchor=f"comment-{comment.id}"))
+    return render_template("questions/edit_comment.html", form=form, comment=comment), 400 if form.errors else 200
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+@login_required
+def delete_comment(comment_id: int):
+    comment = discussion.get_comment(session, comment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    discussion.delete_comment(session, current_user, comment)
+    flash(_("The comment is deleted."), "success")
+    return redirect(url_for("questions.show", question_id=comment.question_id))
+
+
+@bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
+def flag_comment(comment_id: int):
+    comment = discussion.get_comment(session, comment_id)
+    policy.require(current_user, "content.flag", comment)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            new = discussion.flag_comment(session, current_user, comment, form.reason.data, form.note.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(
+                _("Thank you. A moderator will look at it.") if new else _("You already reported this comment."),
+                "success",
+            )
+            return redirect(url_for("questions.show", question_id=comment.question_id))
+    return render_template("questions/flag.html", form=form, comment=comment), 400 if form.errors else 200
+
+
+@bp.route("/questions/<int:question_id>/revisions")
+def revisions(question_id: int):
+    question = services.get_question(session, question_id, current_user)
+    return render_template("questions/revisions.html", question=question, revisions=question_revisions(question.id))
+
+
+@bp.route("/search")
+def search():
+    from crowdq.search import search_questions
+
+    q = (request.args.get("q") or "").strip()
+    if len(q) > 200:
+        raise Invalid({"q": _("Search for at most 200 characters.")})
+    results = search_questions(session, q, limit=30) if q else []
+    return render_template("questions/search.html", q=q, results=results)

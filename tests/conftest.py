@@ -1,0 +1,210 @@
+"""Fixtures: app, db (clean per test), client, users of every role, helpers.
+
+SQLite by default (a fresh file per test); PostgreSQL when
+CROWDQ_TEST_DATABASE_URL is set (schema made once, tables emptied per test).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import os
+import re
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+import crowdq.models  # noqa: F401
+from crowdq import create_app
+from crowdq.accounts.models import User
+from crowdq.accounts.passwords import hash_password
+from crowdq.db import Base, make_engine, utcnow
+from crowdq.questions.models import Question, Topic
+
+PG_URL = os.environ.get("CROWDQ_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = hash_password(PASSWORD)
+_ids = itertools.count(1)
+
+
+def database_is_postgres() -> bool:
+    return bool(PG_URL)
+
+
+@pytest.fixture(scope="session")
+def _pg_schema():
+    if not PG_URL:
+        yield None
+        return
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path, _pg_schema):
+    if _pg_schema is not None:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with _pg_schema.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return PG_URL
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own context, as a real server would.
+
+    The test body holds an app context (for services and its `db` session);
+    without this, requests would reuse it and share `g`, the session and the
+    logged-in user between requests. The test's pending work is committed
+    first, and its objects are expired afterwards so it sees what the
+    request did.
+    """
+
+    def open(self, *args, **kwargs):
+        test_session = g.get("db_session") if has_app_context() else None
+        if test_session is not None:
+            test_session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            if test_session is not None:
+                test_session.expire_all()
+
+
+@pytest.fixture
+def app(request, database_url):
+    ratelimit = request.node.get_closest_marker("ratelimit") is not None
+    app = create_app("testing", DATABASE_URL=database_url, RATELIMIT_ENABLED=ratelimit)
+    app.test_client_class = IsolatedClient
+    engine = app.extensions["crowdq.engine"]
+    if not PG_URL:
+        Base.metadata.create_all(engine)
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    ctx.pop()
+    engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The request-scoped session of the test's app context."""
+    from crowdq.db import get_session
+
+    return get_session()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- factories ------------------------------------------------------------------
+@pytest.fixture
+def make_user(db):
+    def make(role: str = "citizen", confirmed: bool = True, **fields) -> User:
+        n = next(_ids)
+        user = User(
+            email=fields.pop("email", f"user{n}@example.org"),
+            display_name=fields.pop("display_name", f"Member {n}"),
+            password_hash=_PASSWORD_HASH,
+            confirmed_at=utcnow() if confirmed else None,
+            **fields,
+        )
+        if role == "moderator":
+            user.is_moderator = True
+        elif role == "admin":
+            user.is_admin = True
+        elif role == "researcher":
+            user.researcher_verified_at = utcnow()
+        elif role == "suspended":
+            user.status = "suspended"
+        elif role == "banned":
+            user.status = "banned"
+        db.add(user)
+        db.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def topic(db) -> Topic:
+    topic = Topic(slug="water", name_en="Water", name_nl="Water", description_en="About water.", description_nl="Over water.")
+    db.add(topic)
+    db.commit()
+    return topic
+
+
+@pytest.fixture
+def make_question(db, topic, make_user):
+    def make(author: User | None = None, **fields) -> Question:
+        from crowdq.questions import services
+
+        author = author or make_user()
+        question = services.submit(
+            db,
+            author,
+            title=fields.pop("title", f"Why is the water in canal {next(_ids)} so green in summer?"),
+            body=fields.pop("body", "I walk along it every day and **noticed** it."),
+            topic_id=fields.pop("topic_id", topic.id),
+            language=fields.pop("language", "en"),
+            tags=fields.pop("tags", None),
+            place=fields.pop("place", None),
+        )
+        for key, value in fields.items():
+            setattr(question, key, value)
+        question.refresh_listed()
+        db.commit()
+        return question
+
+    return make
+
+
+# --- web helpers -------------------------------------------------------------------
+_CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def login(client, user: User) -> None:
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+
+
+def post_form(client, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+    """POST like a browser: fetch the form page first for a CSRF token."""
+    html = client.get(page or url).get_data(as_text=True)
+    payload = {"csrf_token": csrf_from(html)}
+    payload.update(data or {})
+    return client.post(url, data=payload, **kwargs)
+
+
+def outbox(db, to: str | None = None):
+    from sqlalchemy import select
+
+    from crowdq.mail.models import OutboxMessage
+
+    db.expire_all()
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+    if to:
+        stmt = stmt.where(OutboxMessage.to_address == to)
+    return list(db.scalars(stmt))
+
+
+def link_in(body: str, path_prefix: str) -> str:
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]+)", body)
+    assert match, f"no {path_prefix} link in mail:\n{body}"
+    return match.group(1)

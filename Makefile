@@ -22,12 +22,12 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.run-deps
 
 compile-translations: $(VENV)/.run-deps
-	$(BIN)/pybabel compile -q -d crowdq/translations
+	$(BIN)/pybabel compile -d crowdq/translations 2>&1 | grep -v "^compiling" || true
 
 # Developers: re-extract messages after changing user-facing text.
 update-translations: $(VENV)/.run-deps
-	$(BIN)/pybabel extract -q -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o crowdq/translations/messages.pot .
-	$(BIN)/pybabel update -q -i crowdq/translations/messages.pot -d crowdq/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o crowdq/translations/messages.pot .
+	$(BIN)/pybabel update -i crowdq/translations/messages.pot -d crowdq/translations --no-fuzzy-matching
 
 run: $(VENV)/.run-deps compile-translations
 	CROWDQ_ENV=development $(BIN)/flask --app wsgi crowdq upgrade

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "crowdq_lang"
@@ -12,6 +12,8 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and workers: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user = current_user
     if user and user.is_authenticated and user.locale in languages:
         return user.locale

@@ -137,7 +137,9 @@ def make_user(db):
 
 @pytest.fixture
 def topic(db) -> Topic:
-    topic = Topic(slug="water", name_en="Water", name_nl="Water", description_en="About water.", description_nl="Over water.")
+    topic = Topic(
+        slug="water", name_en="Water", name_nl="Water", description_en="About water.", description_nl="Over water."
+    )
     db.add(topic)
     db.commit()
     return topic

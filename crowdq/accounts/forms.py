@@ -9,6 +9,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from crowdq.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
+from crowdq.forms_common import TOO_LONG
 
 
 def _language_choices():
@@ -18,19 +19,19 @@ def _language_choices():
 class RegisterForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
-        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254, message=TOO_LONG)],
         render_kw={"autocomplete": "email"},
     )
     display_name = StringField(
         _l("Display name"),
         description=_l("Shown with your questions and comments. You can use a nickname."),
-        validators=[DataRequired(_l("Enter a name.")), Length(max=60)],
+        validators=[DataRequired(_l("Enter a name.")), Length(max=60, message=TOO_LONG)],
         render_kw={"autocomplete": "nickname"},
     )
     password = PasswordField(
         _l("Password"),
         description=_l("At least 10 characters. A few unrelated words work well."),
-        validators=[InputRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
+        validators=[InputRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX, message=TOO_LONG)],
         render_kw={"autocomplete": "new-password"},
     )
     accept_terms = BooleanField(
@@ -42,12 +43,12 @@ class RegisterForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
-        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254, message=TOO_LONG)],
         render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
+        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX, message=TOO_LONG)],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me logged in on this device"))
@@ -56,7 +57,7 @@ class LoginForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
-        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254, message=TOO_LONG)],
         render_kw={"autocomplete": "email"},
     )
 
@@ -65,17 +66,19 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         description=_l("At least 10 characters. A few unrelated words work well."),
-        validators=[InputRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
+        validators=[InputRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX, message=TOO_LONG)],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(_l("Enter a name.")), Length(max=60)])
+    display_name = StringField(
+        _l("Display name"), validators=[DataRequired(_l("Enter a name.")), Length(max=60, message=TOO_LONG)]
+    )
     bio = TextAreaField(
         _l("About you"),
         description=_l("Optional. A sentence or two that others see on your profile (at most 500 characters)."),
-        validators=[Length(max=500)],
+        validators=[Length(max=500, message=TOO_LONG)],
     )
     locale = SelectField(_l("Language"), choices=_language_choices, validate_choice=True)
 
@@ -83,13 +86,13 @@ class ProfileForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
-        validators=[InputRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)],
+        validators=[InputRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX, message=TOO_LONG)],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
         _l("New password"),
         description=_l("At least 10 characters. A few unrelated words work well."),
-        validators=[InputRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
+        validators=[InputRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX, message=TOO_LONG)],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -97,12 +100,12 @@ class ChangePasswordForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     new_email = EmailField(
         _l("New email address"),
-        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254, message=TOO_LONG)],
         render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
+        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX, message=TOO_LONG)],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -110,7 +113,7 @@ class ChangeEmailForm(FlaskForm):
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
+        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX, message=TOO_LONG)],
         render_kw={"autocomplete": "current-password"},
     )
     confirm = BooleanField(

@@ -14,6 +14,7 @@ from crowdq.accounts.models import User
 from crowdq.db import session
 from crowdq.errors import Invalid
 from crowdq.extensions import limiter
+from crowdq.i18n import LANG_COOKIE
 from crowdq.questions.models import Question
 from crowdq.web import apply_errors, safe_next
 
@@ -103,9 +104,15 @@ def logout():
         return redirect(url_for("main.home"))
     form = forms.EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
+        locale = current_user.locale
+        message = _("You are logged out.")  # in the member's language, before it is forgotten
         logout_user()
-        flash(_("You are logged out."), "success")
-        return redirect(url_for("main.home"))
+        flash(message, "success")
+        response = redirect(url_for("main.home"))
+        if locale:
+            # Keep the page in the language the member chose.
+            response.set_cookie(LANG_COOKIE, locale, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+        return response
     return render_template("accounts/logout.html", form=form)
 
 
@@ -193,7 +200,7 @@ def change_password():
             apply_errors(form, error)
         else:
             # Stay logged in here; the new session version ends other sessions.
-            login_user(current_user, remember=False)
+            login_user(current_user._get_current_object(), remember=False)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form)

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from crowdq.forms_common import TOO_LONG
 from crowdq.moderation.models import FLAG_REASONS
 
 
@@ -16,7 +17,7 @@ class QuestionForm(FlaskForm):
         description=_l(
             "One clear question, 10 to 200 characters. For example: Why do the canals in Leiden smell in summer?"
         ),
-        validators=[DataRequired(_l("Write your question.")), Length(max=200)],
+        validators=[DataRequired(_l("Write your question.")), Length(max=200, message=TOO_LONG)],
         render_kw={"maxlength": 200, "autocomplete": "off"},
     )
     body = TextAreaField(
@@ -24,7 +25,7 @@ class QuestionForm(FlaskForm):
         description=_l(
             "What have you noticed? Why would you like to know? You can use Markdown, like **bold** and lists."
         ),
-        validators=[Length(max=10_000)],
+        validators=[Length(max=10_000, message=TOO_LONG)],
         render_kw={"rows": 8},
     )
     topic = SelectField(_l("Topic"), coerce=int, validate_choice=True)
@@ -34,12 +35,12 @@ class QuestionForm(FlaskForm):
     tags = StringField(
         _l("Tags"),
         description=_l("Optional. Up to five words, separated by commas."),
-        validators=[Optional(), Length(max=250)],
+        validators=[Optional(), Length(max=250, message=TOO_LONG)],
     )
     place = StringField(
         _l("Place or neighbourhood"),
         description=_l("Optional. Only if your question is about a particular place."),
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), Length(max=100, message=TOO_LONG)],
     )
     confirmed = HiddenField()
 
@@ -47,7 +48,7 @@ class QuestionForm(FlaskForm):
 class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"),
-        validators=[DataRequired(_l("Write a comment first.")), Length(max=5_000)],
+        validators=[DataRequired(_l("Write a comment first.")), Length(max=5_000, message=TOO_LONG)],
         render_kw={"rows": 4},
     )
     parent_id = HiddenField()
@@ -65,7 +66,9 @@ class FlagForm(FlaskForm):
         ],
         validate_choice=True,
     )
-    note = TextAreaField(_l("Anything the moderators should know? (optional)"), validators=[Length(max=500)])
+    note = TextAreaField(
+        _l("Anything the moderators should know? (optional)"), validators=[Length(max=500, message=TOO_LONG)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,5 @@
+"""Messages shared by the WTForms classes of every domain."""
+
+from flask_babel import lazy_gettext as _l
+
+TOO_LONG = _l("Use at most %(max)d characters.")

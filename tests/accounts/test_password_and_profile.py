@@ -1,0 +1,159 @@
+"""Password reset and change, profile, email change, export and deletion."""
+
+import json
+
+from sqlalchemy import select
+
+from crowdq.accounts.models import User
+from crowdq.questions.models import Comment, Question
+from tests.conftest import PASSWORD, link_in, login, outbox, post_form
+
+NEW = "a much better passphrase"
+
+
+def _reset_link(client, db, email):
+    post_form(client, "/password/forgot", {"email": email})
+    mails = [m for m in outbox(db, email) if m.kind == "reset_password"]
+    return link_in(mails[-1].body_text, "/password/reset/")
+
+
+def test_forgot_password_answers_the_same_for_unknown_addresses(client, db, make_user):
+    make_user(email="known@example.org")
+    known = post_form(client, "/password/forgot", {"email": "known@example.org"})
+    unknown = post_form(client, "/password/forgot", {"email": "unknown@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.data.count(b"If that address belongs") == unknown.data.count(b"If that address belongs") == 1
+    assert outbox(db, "unknown@example.org") == []
+
+
+def test_reset_link_sets_new_password_and_works_only_once(client, db, make_user):
+    make_user(email="eve@example.org")
+    path = _reset_link(client, db, "eve@example.org")
+    response = post_form(client, path, {"password": NEW})
+    assert response.status_code == 302
+    assert post_form(client, "/login", {"email": "eve@example.org", "password": NEW}).status_code == 302
+    # used once: the same link no longer works
+    assert client.get(path).status_code == 400
+
+
+def test_reset_rejects_weak_password_and_keeps_link_valid(client, db, make_user):
+    make_user(email="eve@example.org")
+    path = _reset_link(client, db, "eve@example.org")
+    response = post_form(client, path, {"password": "short"})
+    assert response.status_code == 400
+    assert client.get(path).status_code == 200
+
+
+def test_password_change_logs_out_other_sessions(app, db, make_user):
+    user = make_user(email="sam@example.org")
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, user)
+    login(elsewhere, user)
+    response = post_form(
+        here,
+        "/account/password",
+        {"password-current_password": PASSWORD, "password-new_password": NEW},
+        page="/account",
+    )
+    assert response.status_code == 302
+    assert here.get("/account").status_code == 200
+    assert elsewhere.get("/account").status_code == 302
+    assert [m.kind for m in outbox(db, "sam@example.org")] == ["password_changed"]
+
+
+def test_password_change_needs_current_password(client, make_user):
+    login(client, make_user())
+    response = post_form(
+        client,
+        "/account/password",
+        {"password-current_password": "not it at all", "password-new_password": NEW},
+        page="/account",
+    )
+    assert response.status_code == 400
+    assert b"current password is not correct" in response.data
+
+
+def test_profile_update_and_validation(client, db, make_user):
+    user = make_user()
+    login(client, user)
+    ok = post_form(
+        client, "/account", {"profile-display_name": "Grace", "profile-bio": "Curious.", "profile-locale": "nl"}
+    )
+    assert ok.status_code == 302
+    db.refresh(user)
+    assert (user.display_name, user.bio, user.locale) == ("Grace", "Curious.", "nl")
+    bad = post_form(client, "/account", {"profile-display_name": "G", "profile-bio": "", "profile-locale": "fr"})
+    assert bad.status_code == 400
+    db.refresh(user)
+    assert user.display_name == "Grace"
+
+
+def test_email_change_goes_through_new_address(client, db, make_user):
+    user = make_user(email="old@example.org")
+    login(client, user)
+    response = post_form(
+        client, "/account/email", {"email-new_email": "new@example.org", "email-password": PASSWORD}, page="/account"
+    )
+    assert response.status_code == 302
+    db.refresh(user)
+    assert user.email == "old@example.org"  # not before the link is followed
+    path = link_in(outbox(db, "new@example.org")[0].body_text, "/account/email/confirm/")
+    assert client.get(path).status_code == 302
+    db.refresh(user)
+    assert user.email == "new@example.org"
+    assert [m.kind for m in outbox(db, "old@example.org")] == ["email_changed"]
+
+
+def test_email_change_to_taken_address_reveals_nothing(client, db, make_user):
+    make_user(email="taken@example.org")
+    user = make_user(email="me@example.org")
+    login(client, user)
+    response = post_form(
+        client, "/account/email", {"email-new_email": "taken@example.org", "email-password": PASSWORD}, page="/account"
+    )
+    assert response.status_code == 302
+    assert [m.kind for m in outbox(db, "taken@example.org")] == ["already_registered"]
+
+
+def test_export_contains_my_data(client, make_user, make_question):
+    user = make_user(email="me@example.org")
+    question = make_question(author=user)
+    login(client, user)
+    response = client.get("/account/export")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.data)
+    assert data["account"]["email"] == "me@example.org"
+    assert [q["title"] for q in data["questions"]] == [question.title]
+    assert data["follows"] == [{"question_id": question.id, "active": True}]
+
+
+def test_deleting_account_erases_personal_data_but_keeps_contributions(client, db, make_user, make_question):
+    from crowdq.questions import discussion
+
+    user = make_user(email="me@example.org", display_name="Findable Name", bio="my bio")
+    question = make_question(author=user)
+    discussion.add_comment(db, user, question, "A comment")
+    db.commit()
+    login(client, user)
+    response = post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    db.refresh(user)
+    assert (
+        user.email != "me@example.org" and user.display_name is None and user.bio == "" and user.password_hash is None
+    )
+    assert db.get(Question, question.id) is not None
+    assert db.scalar(select(Comment)).body == "A comment"
+    page = client.get(f"/questions/{question.id}")
+    assert b"deleted user" in page.data and b"Findable Name" not in page.data
+    assert db.scalar(select(User).where(User.email == "me@example.org")) is None
+    assert client.get("/account").status_code == 302  # logged out
+
+
+def test_account_deletion_requires_password(client, db, make_user):
+    user = make_user()
+    login(client, user)
+    response = post_form(client, "/account/delete", {"password": "wrong password", "confirm": "y"})
+    assert response.status_code == 400
+    db.refresh(user)
+    assert not user.is_deleted

@@ -137,3 +137,14 @@ def revision_cmd(message: str) -> None:
 
     with db.engine().begin() as connection:
         command.revision(alembic_config(connection), message=message, autogenerate=True)
+
+
+@cli.command("reindex-search")
+@with_appcontext
+def reindex_search_cmd() -> None:
+    """Rebuild the full-text search index from the questions."""
+    from crowdq import search
+
+    with Session(db.engine()) as session, session.begin():
+        count = search.rebuild(session)
+    click.echo(f"indexed {count} questions")

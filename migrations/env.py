@@ -7,15 +7,22 @@ from sqlalchemy import create_engine
 
 import crowdq.models  # noqa: F401 - registers every table
 from crowdq.db import Base
+from crowdq.search import is_search_object
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    # Full-text search objects differ per database and live outside the models.
+    return not is_search_object(name)
 
 
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         compare_type=True,
         # SQLite can only change tables by copying them.
         render_as_batch=connection.dialect.name == "sqlite",

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 import crowdq.models  # noqa: F401
-from crowdq import create_app
+from crowdq import create_app, search
 from crowdq.accounts.models import User
 from crowdq.accounts.passwords import hash_password
 from crowdq.db import Base, make_engine, utcnow
@@ -43,6 +43,8 @@ def _pg_schema():
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        search.install(conn)
     yield engine
     engine.dispose()
 
@@ -86,6 +88,8 @@ def app(request, database_url):
     engine = app.extensions["crowdq.engine"]
     if not PG_URL:
         Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            search.install(conn)
     ctx = app.app_context()
     ctx.push()
     yield app

@@ -9,7 +9,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from crowdq.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
-from crowdq.forms_common import TOO_LONG
+from crowdq.forms_common import CHOICE_MESSAGES, TOO_LONG
 
 
 def _language_choices():
@@ -80,7 +80,7 @@ class ProfileForm(FlaskForm):
         description=_l("Optional. A sentence or two that others see on your profile (at most 500 characters)."),
         validators=[Length(max=500, message=TOO_LONG)],
     )
-    locale = SelectField(_l("Language"), choices=_language_choices, validate_choice=True)
+    locale = SelectField(_l("Language"), choices=_language_choices, validate_choice=True, **CHOICE_MESSAGES)
 
 
 class ChangePasswordForm(FlaskForm):

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crowdq import search
 from crowdq.accounts.models import User
 from crowdq.accounts.passwords import hash_password
 from crowdq.admin.models import SiteSetting
@@ -149,6 +150,7 @@ def seed(session: Session) -> bool:
         question.last_vote_at = last_vote
         _comments(session, rng, question, everyone, created, now)
     session.flush()
+    search.rebuild(session)
     counts.recount(session)
     session.add(SiteSetting(key=MARKER, value=now.isoformat()))
     return True

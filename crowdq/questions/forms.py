@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from crowdq.forms_common import TOO_LONG
+from crowdq.forms_common import CHOICE_MESSAGES, TOO_LONG
 from crowdq.moderation.models import FLAG_REASONS
 
 
@@ -28,9 +28,9 @@ class QuestionForm(FlaskForm):
         validators=[Length(max=10_000, message=TOO_LONG)],
         render_kw={"rows": 8},
     )
-    topic = SelectField(_l("Topic"), coerce=int, validate_choice=True)
+    topic = SelectField(_l("Topic"), coerce=int, validate_choice=True, **CHOICE_MESSAGES)
     language = SelectField(
-        _l("Language of your question"), choices=[("nl", "Nederlands"), ("en", "English")], validate_choice=True
+        _l("Language of your question"), choices=[("nl", "Nederlands"), ("en", "English")], validate_choice=True, **CHOICE_MESSAGES
     )
     tags = StringField(
         _l("Tags"),
@@ -64,7 +64,7 @@ class FlagForm(FlaskForm):
             ("off_topic", _l("Off topic")),
             ("other", _l("Something else")),
         ],
-        validate_choice=True,
+        validate_choice=True, **CHOICE_MESSAGES,
     )
     note = TextAreaField(
         _l("Anything the moderators should know? (optional)"), validators=[Length(max=500, message=TOO_LONG)]

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crowdq import events, policy, text
+from crowdq import events, policy, search, text
 from crowdq.db import utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.questions import settings, trending
@@ -25,7 +25,7 @@ TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MAX = 10_000
 PLACE_MAX = 100
 TAGS_MAX = 5
-TAG_RE = re.compile(r"^[^\W_](?:[\w-]{0,38}[^\W_])?$")
+TAG_RE = re.compile(r"^[^\W_](?:(?:[^\W_]|-){0,38}[^\W_])?$")
 
 
 # --- validation ----------------------------------------------------------------
@@ -142,6 +142,7 @@ def submit(
     question.refresh_listed()
     session.add(question)
     session.flush()
+    search.index_question(session, question)
     _follow(session, actor.id, question.id, automatic=True)
     events.record(session, "question.submitted", actor, question, held=question.held)
     return question

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from crowdq import policy
+from crowdq import search as fulltext
 from crowdq.accounts.forms import EmptyForm
 from crowdq.db import session
 from crowdq.errors import Conflict, Invalid
 from crowdq.extensions import limiter
-from crowdq.questions import discussion, queries, services
+from crowdq.questions import discussion, editing, queries, services
 from crowdq.questions.forms import CommentForm, FlagForm, QuestionForm
 from crowdq.questions.models import QuestionRevision, Topic
 from crowdq.web import apply_errors, safe_next
@@ -70,17 +71,87 @@ def _topic_choices():
 @login_required
 @limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
 def new():
+    """Ask a question; before publishing, show look-alikes (a step that works without JS)."""
     policy.require(current_user, "question.create")
     form = QuestionForm()
     form.topic.choices = _topic_choices()
     if request.method == "GET":
         form.language.data = str(get_locale())
+    similar = []
+    if form.validate_on_submit():
+        if form.confirmed.data != "1":
+            similar = fulltext.similar_questions(session, form.title.data)
+        if not similar:
+            try:
+                question = services.submit(
+                    session,
+                    current_user,
+                    title=form.title.data,
+                    body=form.body.data,
+                    topic_id=form.topic.data,
+                    language=form.language.data,
+                    tags=form.tags.data,
+                    place=form.place.data,
+                )
+            except Invalid as error:
+                apply_errors(form, error)
+            else:
+                if question.held:
+                    flash(_("Thank you! Your question is waiting for a moderator to review it."), "info")
+                else:
+                    flash(_("Thank you! Your question is published."), "success")
+                return redirect(url_for("questions.show", question_id=question.id))
+        form.confirmed.data = "1"
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("questions/new.html", form=form, similar=similar, vote_form=EmptyForm(formdata=None)), status
+
+
+@bp.route("/questions/similar")
+def similar():
+    """Look-alike questions for a title being typed (JSON for the form's script)."""
+    title = (request.args.get("title") or "")[:200]
+    found = fulltext.similar_questions(session, title)
+    return jsonify(
+        items=[
+            {
+                "id": q.id,
+                "title": q.title,
+                "url": url_for("questions.show", question_id=q.id),
+                "vote_count": q.vote_count,
+                "votes_label": ngettext("%(num)s vote", "%(num)s votes", q.vote_count),
+            }
+            for q in found
+        ]
+    )
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
+def edit(question_id: int):
+    question = services.get_question(session, question_id, current_user)
+    policy.require(current_user, "question.edit", question)
+    form = QuestionForm(
+        data={
+            "title": question.title,
+            "body": question.body,
+            "topic": question.topic_id,
+            "language": question.language,
+            "tags": ", ".join(t.name for t in question.tags),
+            "place": question.place or "",
+        }
+    )
+    form.topic.choices = _topic_choices()
+    locked = editing.title_locked(session, question) and not policy.can(
+        current_user, "question.edit_locked_title", question
+    )
     if form.validate_on_submit():
         try:
-            question = services.submit(
+            changed = editing.edit(
                 session,
                 current_user,
-                title=form.title.data,
+                question,
+                title=question.title if locked else form.title.data,
                 body=form.body.data,
                 topic_id=form.topic.data,
                 language=form.language.data,
@@ -90,12 +161,24 @@ def new():
         except Invalid as error:
             apply_errors(form, error)
         else:
-            if question.held:
-                flash(_("Thank you! Your question is waiting for a moderator to review it."), "info")
-            else:
-                flash(_("Thank you! Your question is published."), "success")
+            flash(_("Your changes are saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("questions.show", question_id=question.id))
-    return render_template("questions/new.html", form=form), 400 if form.errors else 200
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("questions/edit.html", form=form, question=question, title_locked=locked), status
+
+
+@bp.route("/questions/<int:question_id>/comments/closed", methods=["POST"])
+@login_required
+def close_comments(question_id: int):
+    question = services.get_question(session, question_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    closed = request.form.get("closed", "1")
+    if closed not in ("0", "1"):
+        raise Invalid({"closed": _("Unknown value.")})
+    discussion.set_comments_closed(session, current_user, question, closed == "1")
+    flash(_("Comments are closed.") if closed == "1" else _("Comments are open again."), "success")
+    return redirect(url_for("questions.show", question_id=question.id))
 
 
 @bp.route("/questions/<int:question_id>")
@@ -250,10 +333,8 @@ def revisions(question_id: int):
 
 @bp.route("/search")
 def search():
-    from crowdq.search import search_questions
-
     q = (request.args.get("q") or "").strip()
     if len(q) > 200:
         raise Invalid({"q": _("Search for at most 200 characters.")})
-    results = search_questions(session, q, limit=30) if q else []
+    results = fulltext.search_questions(session, q, limit=30) if q else []
     return render_template("questions/search.html", q=q, results=results)

@@ -39,3 +39,49 @@
     });
   });
 })();
+
+// While a title is typed, show questions that look similar (the server
+// shows the same list again as a confirmation step, with or without JS).
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-similar-url]");
+  var input = document.getElementById("title");
+  if (!box || !input || !window.fetch) return;
+  var timer = null;
+  var last = "";
+  function render(items) {
+    box.textContent = "";
+    if (!items.length) { box.hidden = true; return; }
+    var heading = document.createElement("p");
+    heading.textContent = box.dataset.similarHeading;
+    var list = document.createElement("ul");
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = item.url;
+      a.textContent = item.title;
+      var count = document.createElement("span");
+      count.className = "meta";
+      count.textContent = " (" + item.votes_label + ")";
+      li.appendChild(a);
+      li.appendChild(count);
+      list.appendChild(li);
+    });
+    box.appendChild(heading);
+    box.appendChild(list);
+    box.hidden = false;
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var title = input.value.trim();
+      if (title === last) return;
+      last = title;
+      if (title.length < 8) { render([]); return; }
+      fetch(box.dataset.similarUrl + "?title=" + encodeURIComponent(title), { headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (data) { if (input.value.trim() === title) render(data.items); })
+        .catch(function () { render([]); });
+    }, 300);
+  });
+})();

@@ -103,7 +103,8 @@ def test_login_error_is_identical_for_unknown_email_and_wrong_password(client, m
 
     def message(r):
         text = r.get_data(as_text=True)
-        return text[text.index('class="form-errors"') :][:300]
+        start = text.index('class="form-errors"')
+        return text[start : text.index("</div>", start)]
 
     assert message(wrong_password) == message(unknown_email)
 

@@ -30,7 +30,9 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 FAILING_IMPACTS = ("serious", "critical")
 
 if not os.access(CHROMIUM, os.X_OK):
-    pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
+    )
 try:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
@@ -61,7 +63,9 @@ def live_server(app):
     thread.
     """
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="crowdq-live-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="crowdq-live-server", daemon=True
+    )
     thread.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}")
@@ -166,24 +170,29 @@ def page(browser, live_server, context_options):
 _axe = None
 
 
-def check_axe(page, *, context=None) -> list[dict]:
-    """Run axe on the page; fail on serious or critical violations.
+def axe_report(page, *, context=None) -> str | None:
+    """Run axe on the page; describe its serious or critical violations, or None.
 
-    Returns the remaining (moderate/minor) violations so a test can look at
-    them; they are also printed, for the report.
+    Moderate and minor violations are printed (see them with -s), not failed on.
     """
     global _axe
     if _axe is None:
         _axe = Axe()
-    response = _axe.run(page, context=context).response
-    violations = response["violations"]
+    violations = _axe.run(page, context=context).response["violations"]
     failing = [v for v in violations if v.get("impact") in FAILING_IMPACTS]
     others = [v for v in violations if v.get("impact") not in FAILING_IMPACTS]
     if others:
         print(f"\naxe (not failing) on {page.url}:\n{format_violations(others)}")
     if failing:
-        pytest.fail(f"axe found accessibility violations on {page.url}:\n{format_violations(failing)}", pytrace=False)
-    return others
+        return f"axe found accessibility violations on {page.url}:\n{format_violations(failing)}"
+    return None
+
+
+def check_axe(page, *, context=None) -> None:
+    """Fail the test on any serious or critical axe violation on the page."""
+    report = axe_report(page, context=context)
+    if report:
+        pytest.fail(report, pytrace=False)
 
 
 def format_violations(violations: list[dict]) -> str:

@@ -1,0 +1,68 @@
+"""Editing questions. Every edit keeps the old text as a public revision."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from crowdq import events, policy, search, text
+from crowdq.db import utcnow
+from crowdq.errors import Invalid
+from crowdq.questions import services
+from crowdq.questions.models import Question, QuestionRevision, Vote
+
+
+def title_locked(session: Session, question: Question) -> bool:
+    """True once someone other than the author has voted: voters must not
+    find they supported a different question."""
+    return bool(
+        session.scalar(
+            select(exists().where(Vote.question_id == question.id, Vote.user_id != question.author_id))
+        )
+    )
+
+
+def edit(
+    session: Session,
+    actor,
+    question: Question,
+    *,
+    title: str,
+    body: str,
+    topic_id: int,
+    language: str,
+    tags: str | list[str] | None,
+    place: str | None,
+) -> bool:
+    """Apply an edit; returns False when nothing changed (no revision then)."""
+    policy.require(actor, "question.edit", question)
+    new_title, new_body = services.clean_title(title), services.clean_body(body)
+    topic = services.topic_by_id(session, topic_id)
+    new_language = services.clean_language(language)
+    tag_names, new_place = services.clean_tags(tags), services.clean_place(place)
+    if new_title != question.title and title_locked(session, question):
+        if not policy.can(actor, "question.edit_locked_title", question):
+            raise Invalid(
+                {"title": _("Others have voted for this question, so only a moderator or researcher can change its title.")}
+            )
+    changed = (
+        new_title != question.title
+        or new_body != question.body
+        or topic.id != question.topic_id
+        or new_language != question.language
+        or new_place != question.place
+        or tag_names != [t.name for t in question.tags]
+    )
+    if not changed:
+        return False
+    if new_title != question.title or new_body != question.body:
+        session.add(QuestionRevision(question_id=question.id, editor_id=actor.id, title=question.title, body=question.body))
+    question.title, question.body, question.body_html = new_title, new_body, text.render(new_body)
+    question.topic, question.language, question.place = topic, new_language, new_place
+    question.tags = services.tags_by_name(session, tag_names)
+    question.updated_at = utcnow()
+    session.flush()
+    search.index_question(session, question)
+    events.record(session, "question.edited", actor, question, by_author=actor.id == question.author_id)
+    return True

@@ -1,0 +1,92 @@
+"""SQLite backend: an FTS5 table of stemmed titles and explanations.
+
+The table's rowid is the question id. Services keep it in step with the
+questions table (index_question / remove_question); `rebuild` fills it from
+scratch.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session, selectinload
+
+from crowdq.questions.models import Question
+from crowdq.search import analysis
+
+DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS question_search USING fts5("
+    "title, body, tokenize = 'unicode61 remove_diacritics 2')"
+)
+
+
+def install(connection) -> None:
+    connection.exec_driver_sql(DDL)
+
+
+def index_question(session: Session, question: Question) -> None:
+    session.execute(text("DELETE FROM question_search WHERE rowid = :id"), {"id": question.id})
+    session.execute(
+        text("INSERT INTO question_search (rowid, title, body) VALUES (:id, :title, :body)"),
+        {
+            "id": question.id,
+            "title": analysis.document(question.title, question.language),
+            "body": analysis.document(question.body, question.language),
+        },
+    )
+
+
+def remove_question(session: Session, question_id: int) -> None:
+    session.execute(text("DELETE FROM question_search WHERE rowid = :id"), {"id": question_id})
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _match(groups: list[set[str]], joiner: str) -> str:
+    parts = ["(" + " OR ".join(_quote(t) for t in sorted(g)) + ")" for g in groups]
+    return f" {joiner} ".join(parts)
+
+
+def _run(session: Session, match: str, limit: int, exclude_id: int | None) -> list[Question]:
+    # Title matches weigh five times a match in the explanation.
+    rows = session.execute(
+        text(
+            "SELECT s.rowid FROM question_search s JOIN questions q ON q.id = s.rowid "
+            "WHERE question_search MATCH :match AND q.listed = 1 AND q.id != :exclude "
+            "ORDER BY bm25(question_search, 5.0, 1.0), q.vote_count DESC LIMIT :limit"
+        ),
+        {"match": match, "limit": limit, "exclude": exclude_id or 0},
+    ).all()
+    ids = [r[0] for r in rows]
+    if not ids:
+        return []
+    found = {
+        q.id: q
+        for q in session.query(Question).filter(Question.id.in_(ids)).options(selectinload(Question.topic))
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def search(session: Session, query: str, limit: int) -> list[Question]:
+    groups = analysis.query_terms(query)
+    if not groups:
+        return []
+    return _run(session, _match(groups, "AND"), limit, None)
+
+
+def similar(session: Session, title: str, limit: int, exclude_id: int | None) -> list[Question]:
+    groups = analysis.query_terms(title, drop_stopwords=True)
+    if not groups:
+        return []
+    # Any shared word counts; bm25 puts those sharing the rarest words first.
+    return _run(session, "title : (" + _match(groups, "OR") + ")", limit, exclude_id)
+
+
+def rebuild(session: Session) -> int:
+    session.execute(text("DELETE FROM question_search"))
+    count = 0
+    for question in session.query(Question).yield_per(2000):
+        index_question(session, question)
+        count += 1
+    return count

@@ -66,6 +66,8 @@ class Config:
 
     # Site settings default; admins override them in the database.
     HOLD_FIRST_QUESTIONS = _bool("HOLD_FIRST_QUESTIONS", False)
+    # Anonymous readers get pages at most this old (0 turns the cache off).
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
     DEV_OUTBOX_PAGE = False
 
 
@@ -73,6 +75,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     DEV_OUTBOX_PAGE = True
 
@@ -85,6 +88,7 @@ class TestingConfig(Config):
     MAIL_BACKEND = "smtp"
     DEV_OUTBOX_PAGE = False
     BASE_URL = "http://localhost"
+    PAGE_CACHE_SECONDS = 0  # tests that need it switch it on
 
 
 class ProductionConfig(Config):

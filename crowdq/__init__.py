@@ -26,11 +26,12 @@ def create_app(config: str | type[Config] | dict | None = None, **overrides) -> 
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set")
 
-    from crowdq import db, errors_web, security, templating, unit_of_work
+    from crowdq import db, errors_web, page_cache, security, templating, unit_of_work
     from crowdq.extensions import babel, csrf, limiter, login_manager
     from crowdq.i18n import select_locale
 
     db.init_app(app)
+    page_cache.init_app(app)
     unit_of_work.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

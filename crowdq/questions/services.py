@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -218,7 +218,11 @@ def unvote(session: Session, actor, question: Question) -> bool:
         .where(Question.id == question.id)
         .values(
             vote_count=Question.vote_count - 1,
-            trending_score=Question.trending_score - trending.weight(removed.created_at),
+            # Exactly zero when the last vote goes, so float rounding never lingers.
+            trending_score=case(
+                (Question.vote_count <= 1, 0.0),
+                else_=Question.trending_score - trending.weight(removed.created_at),
+            ),
         )
         .execution_options(synchronize_session=False)
     )

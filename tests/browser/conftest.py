@@ -5,6 +5,10 @@ fixtures), a live werkzeug server on a free port, and a fresh browser
 context; the browser itself is started once per session.
 
 The folder is skipped when Chromium or the Python packages are missing.
+Run it with `PYTHONPATH=. .venv/bin/pytest tests/browser` (compile the
+catalogues first: `.venv/bin/pybabel compile -d crowdq/translations`);
+leave it out with `-m "not browser"`. Add `-s` to see axe's moderate and
+minor findings, which are printed but do not fail.
 """
 
 from __future__ import annotations
@@ -120,9 +124,9 @@ def browser():
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-    except Exception as error:  # noqa: BLE001 - any launch failure means "cannot run here"
+    except Exception as error:  # noqa: BLE001 - Chromium is there but broken: say so, do not skip
         playwright.stop()
-        pytest.skip(f"Chromium at {CHROMIUM} did not start: {error}")
+        pytest.fail(f"Chromium at {CHROMIUM} did not start: {error}", pytrace=False)
     yield browser
     browser.close()
     playwright.stop()

@@ -300,37 +300,77 @@ def test_delete_account_survives_any_input(member, make_user, data):
 
 
 # --- questions -------------------------------------------------------------------------------
-@FUZZ
-@given(
-    data=payloads(
-        {
-            "title": good_titles,
-            "body": good_texts,
-            "topic": st.just("VALID"),
-            "language": st.sampled_from(["en", "nl"]),
-            "tags": good_tags,
-            "place": good_places,
-        },
-        {
-            "title": texts,
-            "body": long_texts,
-            "topic": st.one_of(numbers, texts),
-            "language": st.one_of(st.sampled_from(["de", "EN", " en"]), texts),
-            "tags": st.one_of(
-                st.sampled_from(["a,b,c,d,e,f", "a-b, c_d", ",,,", "x" * 41, "ümlaut,日本語", "-a-", "a--b"]), texts
-            ),
-            "place": texts,
-        },
-    )
+QUESTION_FIELDS = payloads(
+    {
+        "title": good_titles,
+        "body": good_texts,
+        "topic": st.just("VALID"),
+        "language": st.sampled_from(["en", "nl"]),
+        "tags": good_tags,
+        "place": good_places,
+        # "1" skips the step that shows look-alike questions first.
+        "confirmed": st.sampled_from(["1", "1", ""]),
+    },
+    {
+        "title": st.one_of(st.sampled_from(["Why is the water in the canal so green?", "the and of"]), texts),
+        "body": long_texts,
+        "topic": st.one_of(numbers, texts),
+        "language": st.one_of(st.sampled_from(["de", "EN", " en"]), texts),
+        "tags": st.one_of(
+            st.sampled_from(["a,b,c,d,e,f", "a-b, c_d", ",,,", "x" * 41, "ümlaut,日本語", "-a-", "a--b"]), texts
+        ),
+        "place": texts,
+        "confirmed": texts,
+    },
 )
-def test_new_question_survives_any_input(member, topic, data):
-    client, token, _user = member
+
+
+def _question_payload(data: dict, topic) -> dict:
     if data.get("topic") == "VALID":
         data["topic"] = str(topic.id)
-    response = client.post("/questions/new", data={"csrf_token": token, **data})
-    assert_answer(response)
+    return data
+
+
+def _assert_question_answer(response, data: dict, topic) -> None:
+    # 200: the form again, showing look-alike questions before publishing.
+    assert_answer(response, (200, 302, 400))
     if data.get("language") not in ("en", "nl") or data.get("topic") != str(topic.id):
         assert response.status_code == 400
+
+
+@FUZZ
+@given(data=QUESTION_FIELDS)
+def test_new_question_survives_any_input(member, topic, make_question, data):
+    client, token, _user = member
+    response = client.post("/questions/new", data={"csrf_token": token, **_question_payload(data, topic)})
+    _assert_question_answer(response, data, topic)
+
+
+@FUZZ
+@given(data=QUESTION_FIELDS)
+def test_question_edit_survives_any_input(member, topic, make_question, data):
+    client, token, user = member
+    question = make_question(author=user)
+    assert client.get(f"/questions/{question.id}/edit").status_code == 200
+    response = client.post(
+        f"/questions/{question.id}/edit", data={"csrf_token": token, **_question_payload(data, topic)}
+    )
+    # A field left out keeps its current value, so the edit may be accepted at once.
+    assert_answer(response)
+    if data.get("language", "en") not in ("en", "nl"):
+        assert response.status_code == 400
+    if response.status_code == 302:
+        assert client.get(f"/questions/{question.id}").status_code == 200
+        assert client.get(f"/questions/{question.id}/revisions").status_code == 200
+
+
+@FUZZ
+@given(value=st.one_of(st.sampled_from(["0", "1"]), numbers, texts))
+def test_closing_comments_survives_any_value(client, make_user, question, value):
+    login(client, make_user("moderator"))
+    token = token_for(client, "/account")
+    response = client.post(f"/questions/{question.id}/comments/closed", data={"csrf_token": token, "closed": value})
+    assert response.status_code == (302 if value in ("0", "1") else 400)
 
 
 @pytest.fixture
@@ -452,6 +492,8 @@ POSTS = [
     ("/questions/QUESTION/comments", True),
     ("/questions/QUESTION/vote", True),
     ("/questions/QUESTION/follow", True),
+    ("/questions/QUESTION/edit", True),
+    ("/questions/QUESTION/comments/closed", True),
     ("/comments/COMMENT/edit", True),
     ("/comments/COMMENT/flag", True),
     ("/comments/COMMENT/delete", True),

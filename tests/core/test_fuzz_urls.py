@@ -173,7 +173,12 @@ LIST_PARAMS = {
 list_params = st.fixed_dictionaries({}, optional=LIST_PARAMS)
 api_params = st.fixed_dictionaries(
     {},
-    optional={**LIST_PARAMS, "per_page": st.one_of(st.sampled_from(["1", "2", "100", "999", "1000"]), numbers, texts)},
+    optional={
+        **LIST_PARAMS,
+        "per_page": st.one_of(
+            st.sampled_from(["1", "2", "100", "999", "1000", "0", "-1", "²", "¹²", "٣"]), numbers, texts
+        ),
+    },
 )
 
 huge_ints = st.one_of(
@@ -252,6 +257,14 @@ def content(db, make_question, make_user):
 @pytest.mark.parametrize("path", ["/questions", "/topics/water", "/tags/groen"])
 @FUZZ
 @given(params=list_params)
+# Known troublemakers, always tried: NUL bytes (PostgreSQL refuses them in
+# text) and cursor ids/keys beyond a 32-bit INTEGER column.
+@example(params={"topic": "\x00"})
+@example(params={"organisation": "a\x00b"})
+@example(params={"tag": "\x00"})
+@example(params={"place": "\x00"})
+@example(params={"after": "0~2147483648"})
+@example(params={"sort": "votes", "after": "2147483648~1"})
 def test_question_lists_survive_any_query_parameters(client, content, path, params):
     response = client.get(path, query_string=params)
     assert response.status_code in (200, 400), (params, response.status_code)
@@ -261,6 +274,9 @@ def test_question_lists_survive_any_query_parameters(client, content, path, para
 
 @FUZZ
 @given(params=api_params)
+@example(params={"per_page": "²"})
+@example(params={"tag": "\x00"})
+@example(params={"sort": "newest", "after": "20250101000000000000~2147483648"})
 def test_api_question_list_survives_any_query_parameters(client, content, params):
     response = client.get("/api/v1/questions", query_string=params)
     assert response.status_code in (200, 400), (params, response.status_code)
@@ -290,13 +306,42 @@ def test_api_next_links_lead_through_every_page(client, content, sort):
     assert len(seen) == len(set(seen))
 
 
+SEARCH_NASTY = [
+    "green water",
+    "canal",
+    '"green',
+    "green OR water",
+    "NOT green",
+    "green*",
+    "-green",
+    "title:green",
+    "green & water | !x <-> y:*",
+    "NEAR(green water)",
+    "^green",
+    "'",
+    "''",
+    "a'b",
+    "\\'",
+    ":*",
+    "& | ! ( )",
+]
+
+
 @FUZZ
-@given(q=texts)
+@given(q=st.one_of(st.sampled_from(SEARCH_NASTY), texts))
 def test_search_survives_any_query(client, content, q):
     response = client.get("/search", query_string={"q": q})
     assert response.status_code in (200, 400)
     if len(q.strip()) > 200:
         assert response.status_code == 400
+
+
+@FUZZ
+@given(title=st.one_of(st.sampled_from(["Why is the water in canal so green", "green & | ! <-> :* 'x'"]), texts))
+def test_similar_questions_survive_any_title(client, content, title):
+    response = client.get("/questions/similar", query_string={"title": title})
+    assert response.status_code == 200
+    assert isinstance(response.get_json()["items"], list)
 
 
 @FUZZ
@@ -318,6 +363,8 @@ def test_check_email_page_survives_any_address(client, email):
 )
 @FUZZ
 @given(number=huge_ints)
+@example(number=2**31)  # beyond PostgreSQL's INTEGER
+@example(number=2**63)  # beyond SQLite's INTEGER
 def test_integer_paths_answer_404_for_unknown_ids(client, content, template, number):
     response = client.get(template.format(number))
     author, questions = content
@@ -344,6 +391,7 @@ def test_weird_path_segments_are_not_found(client, content, template, segment):
 
 @FUZZ
 @given(name=segments, params=list_params)
+@example(name="a\x00b", params={})
 def test_tag_pages_survive_any_name(client, content, name, params):
     response = client.get(_path("tags", name), query_string=params)
     # A tag name containing "/" does not match the route: 404.
@@ -353,6 +401,7 @@ def test_tag_pages_survive_any_name(client, content, name, params):
 
 @FUZZ
 @given(slug=segments)
+@example(slug="a\x00b")
 def test_organisation_and_topic_slugs_answer_404(client, content, slug):
     for base in ("organisations", "topics"):
         response = client.get(_path(base, slug))
@@ -364,19 +413,49 @@ def test_organisation_and_topic_slugs_answer_404(client, content, slug):
 
 @FEW
 @given(number=huge_ints)
+@example(number=2**31)
 def test_member_pages_with_integer_paths_answer_404(client, make_user, content, number):
     user = make_user()
     login(client, user)
-    for template in ("/comments/{}/edit", "/comments/{}/flag"):
+    for template in ("/comments/{}/edit", "/comments/{}/flag", "/questions/{}/edit"):
         response = client.get(template.format(number))
         assert response.status_code in (200, 403, 404), (template, number, response.status_code)
     token = csrf_from(client.get("/account").get_data(as_text=True))
     author, questions = content
-    for template in ("/questions/{}/vote", "/questions/{}/follow", "/questions/{}/comments", "/comments/{}/delete"):
+    for template in (
+        "/questions/{}/vote",
+        "/questions/{}/follow",
+        "/questions/{}/comments",
+        "/questions/{}/edit",
+        "/questions/{}/comments/closed",
+        "/comments/{}/edit",
+        "/comments/{}/flag",
+        "/comments/{}/delete",
+    ):
         response = client.post(template.format(number), data={"csrf_token": token, "body": "A comment."})
         assert response.status_code < 500
         if number not in {q.id for q in questions}:
             assert response.status_code in (403, 404), (template, number, response.status_code)
+
+
+# --- headers and cookies ------------------------------------------------------------------
+header_text = st.one_of(
+    st.sampled_from(["*", "en;q=nan", "nl;q=-1, en;q=2", "x" * 5000, ",,,;;;", "en-US,en;q=0.9,*;q=0.1", "\x7f"]),
+    st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=200),
+)
+
+
+@pytest.mark.filterwarnings("ignore:The '.*' cookie is too large")
+@FUZZ
+@given(accept_language=header_text, lang_cookie=header_text, session_cookie=header_text, remember=header_text)
+def test_odd_headers_and_cookies_are_ignored(client, make_user, accept_language, lang_cookie, session_cookie, remember):
+    client.set_cookie("crowdq_lang", lang_cookie)
+    client.set_cookie("session", session_cookie)
+    client.set_cookie("remember_token", remember)
+    for path in ("/", "/questions", "/login"):
+        response = client.get(path, headers={"Accept-Language": accept_language})
+        assert response.status_code == 200, (path, response.status_code)
+    assert client.get("/account").status_code == 302  # still not logged in
 
 
 # --- language switch and redirects ------------------------------------------------------
@@ -476,6 +555,8 @@ ODD_PAYLOADS = st.one_of(
 )
 @FEW
 @given(payload=ODD_PAYLOADS)
+@example(payload={"u": 2**31})
+@example(payload={"u": 2**63})
 def test_signed_tokens_with_odd_payloads_are_refused(client, make_user, purpose, base, payload):
     """tokens.load promises Invalid for "bad, expired or odd tokens"."""
     make_user()

@@ -12,11 +12,10 @@ passes on the result.
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,7 +28,7 @@ from crowdq.db import engine as current_engine  # noqa: E402
 from crowdq.questions import trending  # noqa: E402
 from crowdq.search import analysis  # noqa: E402
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 WORDS = {
     "en": "water canal river tree bird bee city street school child sleep screen noise air dust heat summer winter "
     "flood garden tile soil peat farm food plastic microplastic health doctor hospital elderly loneliness dog cat "
@@ -124,7 +123,9 @@ def main() -> None:
     if args.votes > args.questions * args.members:
         parser.error("more votes than (member, question) pairs")
 
-    app = create_app("production", SECRET_KEY="bench-" + "x" * 20, DATABASE_URL=args.database_url, RATELIMIT_ENABLED=False)
+    app = create_app(
+        "production", SECRET_KEY="bench-" + "x" * 20, DATABASE_URL=args.database_url, RATELIMIT_ENABLED=False
+    )
     started = time.time()
     with app.app_context():
         from crowdq.cli import upgrade_database
@@ -149,7 +150,7 @@ def load(eng, args) -> None:
         cur.execute("PRAGMA journal_mode=OFF")
         cur.execute("PRAGMA synchronous=OFF")
         cur.execute("PRAGMA cache_size=-1000000")
-    for table, indexes in SECONDARY_INDEXES.items():
+    for indexes in SECONDARY_INDEXES.values():
         for name, _ in indexes:
             cur.execute(f"DROP INDEX IF EXISTS {name}")
     if pg:
@@ -187,15 +188,31 @@ def load(eng, args) -> None:
 
     password = hash_password("bench passphrase 2026")
     topics = [(i + 1, f"topic-{i + 1}", f"Topic {i + 1}", f"Onderwerp {i + 1}", "", "", ts(NOW)) for i in range(8)]
-    bulk("topics", ["id", "slug", "name_en", "name_nl", "description_en", "description_nl", "created_at"], topics, len(topics))
+    bulk(
+        "topics",
+        ["id", "slug", "name_en", "name_nl", "description_en", "description_nl", "created_at"],
+        topics,
+        len(topics),
+    )
     members = (
         (i, f"member{i}@bench.example", f"Member {i}", password, "", 1, ts(NOW), ts(NOW), False, False, "active")
         for i in range(1, args.members + 1)
     )
     bulk(
         "users",
-        ["id", "email", "display_name", "password_hash", "bio", "session_version", "created_at", "confirmed_at",
-         "is_admin", "is_moderator", "status"],
+        [
+            "id",
+            "email",
+            "display_name",
+            "password_hash",
+            "bio",
+            "session_version",
+            "created_at",
+            "confirmed_at",
+            "is_admin",
+            "is_moderator",
+            "status",
+        ],
         members,
         args.members,
     )
@@ -221,7 +238,7 @@ def load(eng, args) -> None:
 
     def scored_votes():
         for user, qid, when in vote_rows():
-            moment = when if pg else datetime.fromisoformat(when).replace(tzinfo=timezone.utc)
+            moment = when if pg else datetime.fromisoformat(when).replace(tzinfo=UTC)
             scores[qid - 1] += trending.weight(moment)
             if last_vote[qid - 1] is None or moment > last_vote[qid - 1]:
                 last_vote[qid - 1] = moment
@@ -232,16 +249,50 @@ def load(eng, args) -> None:
         for q in range(args.questions):
             lang = "nl" if q % 2 else "en"
             yield (
-                q + 1, title_for(q + 1, lang, rng), body_for(lang, rng), "", lang, q % 8 + 1,
-                "Leiden" if q % 11 == 0 else None, (q * 31) % args.members + 1, "online", "open", False, True, False,
-                counts[q], comment_counts[q], 0, 0.0, ts(created[q]), ts(created[q]),
+                q + 1,
+                title_for(q + 1, lang, rng),
+                body_for(lang, rng),
+                "",
+                lang,
+                q % 8 + 1,
+                "Leiden" if q % 11 == 0 else None,
+                (q * 31) % args.members + 1,
+                "online",
+                "open",
+                False,
+                True,
+                False,
+                counts[q],
+                comment_counts[q],
+                0,
+                0.0,
+                ts(created[q]),
+                ts(created[q]),
             )
 
     bulk(
         "questions",
-        ["id", "title", "body", "body_html", "language", "topic_id", "place", "author_id", "source", "status", "held",
-         "listed", "comments_closed", "vote_count", "comment_count", "follower_count", "trending_score", "created_at",
-         "updated_at"],
+        [
+            "id",
+            "title",
+            "body",
+            "body_html",
+            "language",
+            "topic_id",
+            "place",
+            "author_id",
+            "source",
+            "status",
+            "held",
+            "listed",
+            "comments_closed",
+            "vote_count",
+            "comment_count",
+            "follower_count",
+            "trending_score",
+            "created_at",
+            "updated_at",
+        ],
         question_rows(),
         args.questions,
     )
@@ -254,7 +305,9 @@ def load(eng, args) -> None:
                 cid += 1
                 yield cid, q + 1, (q * 13 + cid) % args.members + 1, "A comment.", "<p>A comment.</p>\n", ts(created[q])
 
-    bulk("comments", ["id", "question_id", "author_id", "body", "body_html", "created_at"], comment_rows(), args.comments)
+    bulk(
+        "comments", ["id", "question_id", "author_id", "body", "body_html", "created_at"], comment_rows(), args.comments
+    )
 
     progress = Progress("scores", args.questions)
     rows = [(scores[q], ts(last_vote[q]) if last_vote[q] else None, q + 1) for q in range(args.questions)]
@@ -263,10 +316,14 @@ def load(eng, args) -> None:
         with cur.copy("COPY score_tmp (s, l, id) FROM STDIN") as copy:
             for r in rows:
                 copy.write_row((r[0], r[1].replace(tzinfo=None) if r[1] else None, r[2]))
-        cur.execute("UPDATE questions q SET trending_score = t.s, last_vote_at = t.l FROM score_tmp t WHERE q.id = t.id")
+        cur.execute(
+            "UPDATE questions q SET trending_score = t.s, last_vote_at = t.l FROM score_tmp t WHERE q.id = t.id"
+        )
     else:
         for start in range(0, len(rows), 50_000):
-            cur.executemany("UPDATE questions SET trending_score = ?, last_vote_at = ? WHERE id = ?", rows[start : start + 50_000])
+            cur.executemany(
+                "UPDATE questions SET trending_score = ?, last_vote_at = ? WHERE id = ?", rows[start : start + 50_000]
+            )
             progress.add(min(50_000, len(rows) - start))
     raw.commit()
 
@@ -289,7 +346,7 @@ def load(eng, args) -> None:
     started = time.time()
     sys.stderr.write("rebuilding indexes...")
     sys.stderr.flush()
-    for table, indexes in SECONDARY_INDEXES.items():
+    for indexes in SECONDARY_INDEXES.values():
         for name, definition in indexes:
             cur.execute(f"CREATE INDEX {name} ON {definition}")
     if pg:

@@ -101,12 +101,20 @@ def main() -> None:
     args = parser.parse_args()
     if args.database_url.startswith("sqlite:///") and not args.database_url.startswith("sqlite:////"):
         # gunicorn runs from bench/: make the file path absolute first.
-        args.database_url = "sqlite:///" + str(Path(args.database_url[len("sqlite:///"):]).resolve())
+        args.database_url = "sqlite:///" + str(Path(args.database_url[len("sqlite:///") :]).resolve())
 
     if args.generate:
         subprocess.run(
-            [sys.executable, str(ROOT / "bench/generate.py"), "--database-url", args.database_url,
-             "--questions", str(args.questions), "--votes", str(args.votes)],
+            [
+                sys.executable,
+                str(ROOT / "bench/generate.py"),
+                "--database-url",
+                args.database_url,
+                "--questions",
+                str(args.questions),
+                "--votes",
+                str(args.votes),
+            ],
             check=True,
         )
 
@@ -120,18 +128,35 @@ def main() -> None:
         n_votes = conn.execute(text("SELECT count(*) FROM votes")).scalar_one()
         max_id = conn.execute(text("SELECT max(id) FROM questions")).scalar_one()
         deep = conn.execute(
-            text("SELECT vote_count, id FROM questions WHERE listed ORDER BY vote_count DESC, id DESC LIMIT 1 OFFSET :o"),
+            text(
+                "SELECT vote_count, id FROM questions WHERE listed ORDER BY vote_count DESC, id DESC LIMIT 1 OFFSET :o"
+            ),
             {"o": n_questions // 2},
         ).first()
     eng.dispose()
     del create_engine
 
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=args.database_url, PYTHONPATH=str(ROOT), CROWDQ_ENV="production",
-               SECRET_KEY="bench-secret-" + "x" * 20)
+    env = dict(
+        os.environ,
+        DATABASE_URL=args.database_url,
+        PYTHONPATH=str(ROOT),
+        CROWDQ_ENV="production",
+        SECRET_KEY="bench-secret-" + "x" * 20,
+    )
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--chdir", str(ROOT / "bench"), "-w", str(args.workers),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "serve:app"],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--chdir",
+            str(ROOT / "bench"),
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "serve:app",
+        ],
         env=env,
     )
     try:
@@ -147,16 +172,21 @@ def main() -> None:
         server.wait(timeout=30)
 
     backend = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
-    print(f"\n{backend}: {n_questions:,} questions, {n_votes:,} votes; gunicorn {args.workers} sync workers; "
-          f"{args.requests} sequential requests, {args.threads} threads x {args.seconds:.0f}s concurrent")
+    print(
+        f"\n{backend}: {n_questions:,} questions, {n_votes:,} votes; gunicorn {args.workers} sync workers; "
+        f"{args.requests} sequential requests, {args.threads} threads x {args.seconds:.0f}s concurrent"
+    )
     print(f"{'endpoint':<28}{'median ms':>10}{'p95 ms':>9}{'req/s':>9}{'x bare (latency)':>18}{'x bare (req/s)':>16}")
     bare = results["bare"]
     for name, r in results.items():
-        print(f"{name:<28}{r['median_ms']:>10.2f}{r['p95_ms']:>9.2f}{r['rps']:>9.0f}"
-              f"{bare['median_ms'] / r['median_ms']:>18.2f}{r['rps'] / bare['rps']:>16.2f}")
+        print(
+            f"{name:<28}{r['median_ms']:>10.2f}{r['p95_ms']:>9.2f}{r['rps']:>9.0f}"
+            f"{bare['median_ms'] / r['median_ms']:>18.2f}{r['rps'] / bare['rps']:>16.2f}"
+        )
     if args.json:
-        Path(args.json).write_text(json.dumps({"backend": backend, "questions": n_questions, "votes": n_votes,
-                                               "results": results}, indent=2))
+        Path(args.json).write_text(
+            json.dumps({"backend": backend, "questions": n_questions, "votes": n_votes, "results": results}, indent=2)
+        )
 
 
 def measure(port: int, args, n_questions: int, max_id: int, deep) -> dict:
@@ -180,7 +210,9 @@ def measure(port: int, args, n_questions: int, max_id: int, deep) -> dict:
     def vote(i):
         qid = (i * 7_919) % max_id + 1
         for value in ("1", "0"):  # vote and withdraw: the data stays as it was
-            status = member.request("POST", f"/questions/{qid}/vote", urlencode({"csrf_token": token, "vote": value}))[0]
+            status = member.request("POST", f"/questions/{qid}/vote", urlencode({"csrf_token": token, "vote": value}))[
+                0
+            ]
         return status
 
     words = ["water", "tree", "school", "plastic", "sleep", "gracht", "bodem", "fiets"]

@@ -91,7 +91,9 @@ class RedisStore:
     def set(self, key: str, body: bytes, headers: list, ttl: int) -> None:
         import pickle
 
-        self._redis.setex(b"crowdq:page:" + self._generation() + b":" + key.encode(), ttl, pickle.dumps((body, headers)))
+        self._redis.setex(
+            b"crowdq:page:" + self._generation() + b":" + key.encode(), ttl, pickle.dumps((body, headers))
+        )
 
     def clear(self) -> None:
         self._redis.incr("crowdq:page:gen")

@@ -17,9 +17,7 @@ def title_locked(session: Session, question: Question) -> bool:
     """True once someone other than the author has voted: voters must not
     find they supported a different question."""
     return bool(
-        session.scalar(
-            select(exists().where(Vote.question_id == question.id, Vote.user_id != question.author_id))
-        )
+        session.scalar(select(exists().where(Vote.question_id == question.id, Vote.user_id != question.author_id)))
     )
 
 
@@ -44,7 +42,11 @@ def edit(
     if new_title != question.title and title_locked(session, question):
         if not policy.can(actor, "question.edit_locked_title", question):
             raise Invalid(
-                {"title": _("Others have voted for this question, so only a moderator or researcher can change its title.")}
+                {
+                    "title": _(
+                        "Others have voted for this question, so only a moderator or researcher can change its title."
+                    )
+                }
             )
     changed = (
         new_title != question.title
@@ -57,7 +59,9 @@ def edit(
     if not changed:
         return False
     if new_title != question.title or new_body != question.body:
-        session.add(QuestionRevision(question_id=question.id, editor_id=actor.id, title=question.title, body=question.body))
+        session.add(
+            QuestionRevision(question_id=question.id, editor_id=actor.id, title=question.title, body=question.body)
+        )
     question.title, question.body, question.body_html = new_title, new_body, text.render(new_body)
     question.topic, question.language, question.place = topic, new_language, new_place
     question.tags = services.tags_by_name(session, tag_names)

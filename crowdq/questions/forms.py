@@ -30,7 +30,10 @@ class QuestionForm(FlaskForm):
     )
     topic = SelectField(_l("Topic"), coerce=int, validate_choice=True, **CHOICE_MESSAGES)
     language = SelectField(
-        _l("Language of your question"), choices=[("nl", "Nederlands"), ("en", "English")], validate_choice=True, **CHOICE_MESSAGES
+        _l("Language of your question"),
+        choices=[("nl", "Nederlands"), ("en", "English")],
+        validate_choice=True,
+        **CHOICE_MESSAGES,
     )
     tags = StringField(
         _l("Tags"),
@@ -64,7 +67,8 @@ class FlagForm(FlaskForm):
             ("off_topic", _l("Off topic")),
             ("other", _l("Something else")),
         ],
-        validate_choice=True, **CHOICE_MESSAGES,
+        validate_choice=True,
+        **CHOICE_MESSAGES,
     )
     note = TextAreaField(
         _l("Anything the moderators should know? (optional)"), validators=[Length(max=500, message=TOO_LONG)]

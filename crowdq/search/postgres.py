@@ -20,6 +20,7 @@ def _vector(column: str) -> str:
         f"ELSE to_tsvector('english', coalesce({column}, '')) END"
     )
 
+
 DDL = [
     "ALTER TABLE questions ADD COLUMN IF NOT EXISTS question_search_vector tsvector GENERATED ALWAYS AS ("
     f"setweight({_vector('title')}, 'A') || "
@@ -55,8 +56,7 @@ def _run(session: Session, tsquery_sql: str, params: dict, limit: int, exclude_i
     if not ids:
         return []
     found = {
-        q.id: q
-        for q in session.query(Question).filter(Question.id.in_(ids)).options(selectinload(Question.topic))
+        q.id: q for q in session.query(Question).filter(Question.id.in_(ids)).options(selectinload(Question.topic))
     }
     return [found[i] for i in ids if i in found]
 

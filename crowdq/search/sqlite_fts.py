@@ -62,8 +62,7 @@ def _run(session: Session, match: str, limit: int, exclude_id: int | None) -> li
     if not ids:
         return []
     found = {
-        q.id: q
-        for q in session.query(Question).filter(Question.id.in_(ids)).options(selectinload(Question.topic))
+        q.id: q for q in session.query(Question).filter(Question.id.in_(ids)).options(selectinload(Question.topic))
     }
     return [found[i] for i in ids if i in found]
 

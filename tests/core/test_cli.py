@@ -11,7 +11,17 @@ def run(app, *args):
 
 
 def test_create_user_with_role_and_again_is_idempotent(app, db):
-    args = ["create-user", "Mod@Example.org", "--name", "Mo", "--password", "a sturdy passphrase", "--role", "moderator", "--confirmed"]
+    args = [
+        "create-user",
+        "Mod@Example.org",
+        "--name",
+        "Mo",
+        "--password",
+        "a sturdy passphrase",
+        "--role",
+        "moderator",
+        "--confirmed",
+    ]
     first = run(app, *args)
     assert first.exit_code == 0, first.output
     assert "created user" in first.output
@@ -27,7 +37,9 @@ def test_create_user_rejects_bad_arguments_clearly(app, db):
     assert weak.exit_code == 2 and "at least 10 characters" in weak.output
     bad_email = run(app, "create-user", "nope", "--name", "Al", "--password", "a sturdy passphrase")
     assert bad_email.exit_code == 2 and "valid email" in bad_email.output
-    bad_role = run(app, "create-user", "a@example.org", "--name", "Al", "--password", "a sturdy passphrase", "--role", "king")
+    bad_role = run(
+        app, "create-user", "a@example.org", "--name", "Al", "--password", "a sturdy passphrase", "--role", "king"
+    )
     assert bad_role.exit_code == 2
     assert db.scalar(select(func.count()).select_from(User)) == 0
 

@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -26,7 +27,7 @@ def test_header_switch_sets_a_cookie_and_returns_to_the_page(client):
     assert response.status_code == 302 and response.headers["Location"] == "/questions"
     page = client.get("/questions", headers={"Accept-Language": "en"})
     assert lang_of(page) == "nl"
-    assert "Vragen".encode() in page.data
+    assert b"Vragen" in page.data
 
 
 def test_switch_refuses_unknown_language_and_foreign_redirects(client):
@@ -48,15 +49,15 @@ def test_member_preference_wins_and_switch_updates_it(client, db, make_user):
 def test_flash_messages_are_translated(client, make_user):
     login(client, make_user(locale="nl"))
     response = post_form(client, "/logout", page="/", follow_redirects=True)
-    assert "Je bent uitgelogd".encode() in response.data
+    assert b"Je bent uitgelogd" in response.data
 
 
 def test_dates_and_numbers_are_localised(app):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from flask_babel import force_locale, format_date, format_decimal
 
-    moment = datetime(2026, 3, 14, 12, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
     with app.test_request_context(), force_locale("nl"):
         assert format_date(moment) == "14 mrt 2026"
         assert format_decimal(12345) == "12.345"
@@ -69,9 +70,26 @@ def test_dutch_catalogue_translates_every_message(tmp_path):
     """Fails when a template or module has a message the Dutch catalogue lacks."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "lazy_gettext",
-         "-k", "_l", "--no-location", "-o", str(pot), "crowdq", "templates"],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_l",
+            "--no-location",
+            "-o",
+            str(pot),
+            "crowdq",
+            "templates",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with open(pot, "rb") as fh:
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
@@ -85,7 +103,9 @@ def test_dutch_catalogue_translates_every_message(tmp_path):
         if all(strings):
             translated.add(m.id if isinstance(m.id, str) else m.id[0])
     missing = sorted(wanted - translated)
-    assert not missing, f"{len(missing)} messages lack a Dutch translation (run `make update-translations`): {missing[:10]}"
+    assert not missing, (
+        f"{len(missing)} messages lack a Dutch translation (run `make update-translations`): {missing[:10]}"
+    )
 
 
 def test_placeholders_survive_translation():

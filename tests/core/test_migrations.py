@@ -30,9 +30,7 @@ def test_upgrade_to_head_matches_models(app):
     try:
         upgrade_database()
         with eng.connect() as conn:
-            context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "include_object": include_object}
-            )
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
             diff = compare_metadata(context, Base.metadata)
         assert diff == []
         tables = {t for t in inspect(eng).get_table_names() if not t.startswith("question_search_")}

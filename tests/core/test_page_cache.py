@@ -4,7 +4,7 @@ import pytest
 
 from crowdq import create_app, search
 from crowdq.db import Base
-from tests.conftest import IsolatedClient, PG_URL, login, post_form
+from tests.conftest import PG_URL, IsolatedClient, login, post_form
 
 
 @pytest.fixture
@@ -62,4 +62,4 @@ def test_a_write_clears_the_cache(cached_app, db, make_user, make_question):
     post_form(member, f"/questions/{question.id}/vote", {"vote": "1"}, page=f"/questions/{question.id}")
     fresh = anonymous.get(f"/questions/{question.id}")
     assert fresh.headers["X-Page-Cache"] == "miss"
-    assert b'data-vote-count>1<' in fresh.data
+    assert b"data-vote-count>1<" in fresh.data

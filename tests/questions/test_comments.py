@@ -13,12 +13,17 @@ from tests.conftest import login, post_form
 def test_comment_and_reply_through_the_page(client, db, make_user, make_question):
     question = make_question()
     login(client, make_user())
-    response = post_form(client, f"/questions/{question.id}/comments", {"body": "I saw this *too*."}, page=f"/questions/{question.id}")
+    response = post_form(
+        client, f"/questions/{question.id}/comments", {"body": "I saw this *too*."}, page=f"/questions/{question.id}"
+    )
     assert response.status_code == 302
     comment = db.scalar(select(Comment))
     assert response.headers["Location"].endswith(f"#comment-{comment.id}")
     reply = post_form(
-        client, f"/questions/{question.id}/comments", {"body": "Thanks!", "parent_id": str(comment.id)}, page=f"/questions/{question.id}"
+        client,
+        f"/questions/{question.id}/comments",
+        {"body": "Thanks!", "parent_id": str(comment.id)},
+        page=f"/questions/{question.id}",
     )
     assert reply.status_code == 302
     db.refresh(question)
@@ -46,7 +51,9 @@ def test_reply_to_a_comment_on_another_question_is_refused(db, make_user, make_q
 def test_empty_comment_is_refused_with_message(client, make_user, make_question):
     question = make_question()
     login(client, make_user())
-    response = post_form(client, f"/questions/{question.id}/comments", {"body": "   "}, page=f"/questions/{question.id}")
+    response = post_form(
+        client, f"/questions/{question.id}/comments", {"body": "   "}, page=f"/questions/{question.id}"
+    )
     assert response.status_code == 400 and b"Write a comment first" in response.data
 
 
@@ -110,7 +117,9 @@ def test_authors_cannot_flag_their_own_comment(db, make_user, make_question):
 def test_moderator_closes_comments(client, db, make_user, make_question):
     question = make_question()
     login(client, make_user(role="moderator"))
-    response = post_form(client, f"/questions/{question.id}/comments/closed", {"closed": "1"}, page=f"/questions/{question.id}")
+    response = post_form(
+        client, f"/questions/{question.id}/comments/closed", {"closed": "1"}, page=f"/questions/{question.id}"
+    )
     assert response.status_code == 302
     db.refresh(question)
     assert question.comments_closed
@@ -121,7 +130,9 @@ def test_moderator_closes_comments(client, db, make_user, make_question):
 def test_citizens_cannot_close_comments(client, make_user, make_question):
     question = make_question()
     login(client, make_user())
-    response = post_form(client, f"/questions/{question.id}/comments/closed", {"closed": "1"}, page=f"/questions/{question.id}")
+    response = post_form(
+        client, f"/questions/{question.id}/comments/closed", {"closed": "1"}, page=f"/questions/{question.id}"
+    )
     assert response.status_code == 403
 
 

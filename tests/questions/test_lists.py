@@ -15,8 +15,12 @@ def many(db, make_question, make_user):
     now = utcnow()
     made = []
     for i in range(45):
-        q = make_question(title=f"Numbered question {i:02d} about rivers?", language="nl" if i % 3 == 0 else "en",
-                          tags="rivier" if i % 5 == 0 else None, place="Leiden" if i % 4 == 0 else None)
+        q = make_question(
+            title=f"Numbered question {i:02d} about rivers?",
+            language="nl" if i % 3 == 0 else "en",
+            tags="rivier" if i % 5 == 0 else None,
+            place="Leiden" if i % 4 == 0 else None,
+        )
         q.vote_count = i % 7
         q.comment_count = i % 4
         q.created_at = now - timedelta(hours=i)
@@ -39,7 +43,9 @@ def walk(db, sort, filters=None, per_page=10):
 def test_paging_visits_every_question_once_in_order(db, many, sort):
     seen = walk(db, sort)
     assert len(seen) == len({q.id for q in seen}) == 45
-    key = {"votes": "vote_count", "newest": "created_at", "discussed": "comment_count", "trending": "trending_score"}[sort]
+    key = {"votes": "vote_count", "newest": "created_at", "discussed": "comment_count", "trending": "trending_score"}[
+        sort
+    ]
     values = [(getattr(q, key), q.id) for q in seen]
     assert values == sorted(values, reverse=True)
 
@@ -75,7 +81,9 @@ def test_status_filter_and_merged_questions(db, many):
     assert many[1].id not in {q.id for q in walk(db, "newest")}
 
 
-@pytest.mark.parametrize("cursor", ["abc", "1~", "~1", "1~2~3", "x~1", "9" * 100, "nan~1", "inf~5", "-1~-1", "1~99999999999999999999"])
+@pytest.mark.parametrize(
+    "cursor", ["abc", "1~", "~1", "1~2~3", "x~1", "9" * 100, "nan~1", "inf~5", "-1~-1", "1~99999999999999999999"]
+)
 @pytest.mark.parametrize("sort", ["votes", "newest", "trending"])
 def test_broken_cursors_are_refused(db, cursor, sort):
     with pytest.raises(Invalid):
@@ -91,7 +99,9 @@ def test_list_urls_are_bookmarkable(client, many):
     assert 'rel="next"' in first
     import re
 
-    next_url = re.search(r'rel="next" class="button button-secondary" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    next_url = (
+        re.search(r'rel="next" class="button button-secondary" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    )
     second = client.get(next_url)
     assert second.status_code == 200 and b"First page" in second.data
 
@@ -111,4 +121,6 @@ def test_topic_and_tag_pages(client, many, topic):
 def test_api_lists_with_next_link(client, many):
     data = client.get("/api/v1/questions?sort=votes&per_page=20").get_json()
     assert len(data["items"]) == 20 and data["next"]
-    assert client.get(data["next"].replace("http://localhost", "")).get_json()["items"][0]["id"] not in {i["id"] for i in data["items"]}
+    assert client.get(data["next"].replace("http://localhost", "")).get_json()["items"][0]["id"] not in {
+        i["id"] for i in data["items"]
+    }

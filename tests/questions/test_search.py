@@ -52,7 +52,9 @@ def test_search_ignores_unlisted_questions(db, corpus):
     assert search.search_questions(db, "fish") == []
 
 
-@pytest.mark.parametrize("nasty", ['"', "'", "AND", "OR NOT", "*", "fish*", "(", "title:fish", "-", "\\", "%_", "a" * 500, "NEAR(a b)"])
+@pytest.mark.parametrize(
+    "nasty", ['"', "'", "AND", "OR NOT", "*", "fish*", "(", "title:fish", "-", "\\", "%_", "a" * 500, "NEAR(a b)"]
+)
 def test_search_syntax_characters_are_just_text(db, corpus, nasty):
     search.search_questions(db, nasty)  # must not raise
 

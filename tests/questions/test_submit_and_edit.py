@@ -106,7 +106,9 @@ def test_first_question_is_held_when_setting_is_on(client, db, topic, make_user,
 
 def test_moderators_are_not_held(db, topic, make_user):
     settings.set_hold_first_questions(db, True)
-    q = services.submit(db, make_user(role="moderator"), title="A moderator asks something?", body="", topic_id=topic.id, language="en")
+    q = services.submit(
+        db, make_user(role="moderator"), title="A moderator asks something?", body="", topic_id=topic.id, language="en"
+    )
     assert not q.held
 
 
@@ -117,7 +119,12 @@ def test_author_edits_and_a_revision_is_kept(client, db, topic, make_user, make_
     response = post_form(
         client,
         f"/questions/{question.id}/edit",
-        {"title": "Why does the canal turn green every summer?", "body": "New text", "topic": str(topic.id), "language": "en"},
+        {
+            "title": "Why does the canal turn green every summer?",
+            "body": "New text",
+            "topic": str(topic.id),
+            "language": "en",
+        },
     )
     assert response.status_code == 302
     db.refresh(question)
@@ -138,13 +145,40 @@ def test_title_is_locked_after_someone_else_votes(db, topic, make_user, make_que
     from crowdq.errors import Invalid
 
     with pytest.raises(Invalid):
-        editing.edit(db, author, question, title="A completely different question?", body=question.body,
-                     topic_id=topic.id, language="en", tags=None, place=None)
+        editing.edit(
+            db,
+            author,
+            question,
+            title="A completely different question?",
+            body=question.body,
+            topic_id=topic.id,
+            language="en",
+            tags=None,
+            place=None,
+        )
     # The body can still change; a researcher may still retitle.
-    assert editing.edit(db, author, question, title=question.title, body="More detail.", topic_id=topic.id,
-                        language="en", tags=None, place=None)
-    assert editing.edit(db, make_user(role="researcher"), question, title="A clearer title for everyone?",
-                        body="More detail.", topic_id=topic.id, language="en", tags=None, place=None)
+    assert editing.edit(
+        db,
+        author,
+        question,
+        title=question.title,
+        body="More detail.",
+        topic_id=topic.id,
+        language="en",
+        tags=None,
+        place=None,
+    )
+    assert editing.edit(
+        db,
+        make_user(role="researcher"),
+        question,
+        title="A clearer title for everyone?",
+        body="More detail.",
+        topic_id=topic.id,
+        language="en",
+        tags=None,
+        place=None,
+    )
 
 
 def test_others_cannot_edit(client, make_user, make_question):

@@ -34,7 +34,9 @@ def test_vote_with_javascript_gets_json(client, db, make_user, make_question):
     login(client, make_user())
     token = csrf_from(client.get(f"/questions/{question.id}").get_data(as_text=True))
     response = client.post(
-        f"/questions/{question.id}/vote", data={"csrf_token": token, "vote": "1"}, headers={"Accept": "application/json"}
+        f"/questions/{question.id}/vote",
+        data={"csrf_token": token, "vote": "1"},
+        headers={"Accept": "application/json"},
     )
     assert response.status_code == 200
     assert response.get_json() == {"voted": True, "vote_count": 1}
@@ -78,7 +80,9 @@ def test_votes_on_merged_closed_or_held_questions_are_refused(db, make_user, mak
 def test_refused_vote_shows_a_clear_message(client, make_user, make_question):
     question = make_question(status="closed")
     login(client, make_user())
-    response = post_form(client, f"/questions/{question.id}/vote", {"vote": "1"}, page=f"/questions/{question.id}", follow_redirects=True)
+    response = post_form(
+        client, f"/questions/{question.id}/vote", {"vote": "1"}, page=f"/questions/{question.id}", follow_redirects=True
+    )
     assert b"closed for voting" in response.data
 
 
@@ -111,7 +115,9 @@ def test_trending_prefers_recent_votes(db, make_user, make_question):
     from crowdq.db import utcnow
 
     now = utcnow()
-    assert trending.weight(now) / trending.weight(now - timedelta(seconds=trending.HALF_LIFE_SECONDS)) == pytest.approx(2)
+    assert trending.weight(now) / trending.weight(now - timedelta(seconds=trending.HALF_LIFE_SECONDS)) == pytest.approx(
+        2
+    )
     old, fresh = make_question(), make_question()
     for _ in range(3):
         db.add(Vote(user_id=make_user().id, question_id=old.id, created_at=now - timedelta(days=20)))
@@ -136,7 +142,9 @@ def test_count_always_equals_the_number_of_votes(db, make_user, make_question, a
     true_count = db.scalar(select(func.count()).select_from(Vote).where(Vote.question_id == question.id))
     assert question.vote_count == true_count
     assert counts.wrong_counts(db) == []
-    expected = sum(trending.weight(v.created_at) for v in db.scalars(select(Vote).where(Vote.question_id == question.id)))
+    expected = sum(
+        trending.weight(v.created_at) for v in db.scalars(select(Vote).where(Vote.question_id == question.id))
+    )
     # Compare in "votes as of now" units: the raw scores are huge floats.
     now = utcnow()
     assert trending.decayed(question.trending_score, now) == pytest.approx(trending.decayed(expected, now), abs=1e-9)

@@ -36,6 +36,19 @@ def is_admin(user: Any) -> bool:
     return is_citizen(user) and user.is_admin
 
 
+def is_organisation_member(user: Any, organisation: Any) -> bool:
+    """A citizen who belongs to this organisation, once admins verified it."""
+    if not is_citizen(user) or organisation is None or not organisation.is_verified:
+        return False
+    return any(m.user_id == user.id for m in organisation.memberships)
+
+
+def is_organisation_owner(user: Any, organisation: Any) -> bool:
+    return is_organisation_member(user, organisation) and any(
+        m.user_id == user.id and m.role == "owner" for m in organisation.memberships
+    )
+
+
 def _is_author(user: Any, target: Any) -> bool:
     return is_member(user) and target is not None and getattr(target, "author_id", None) == user.id
 
@@ -87,6 +100,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "content.flag": _flag,
     # own account (unconfirmed members may manage it)
     "account.manage": lambda u, _t: is_member(u),
+    # organisation members (target: the organisation)
+    "organisation.act": is_organisation_member,
+    "organisation.manage": is_organisation_owner,
     # researchers
     "question.merge": lambda u, _t: is_researcher(u) or is_moderator(u),
     "project.create": lambda u, _t: is_researcher(u),

@@ -32,16 +32,17 @@ class Event(Base):
 
 
 def record(session: Session, kind: str, actor: Any, subject: Any, **data: Any) -> Event:
-    """Record that `actor` did `kind` to `subject` (a mapped object with an id)."""
-    if getattr(subject, "id", None) is None:
+    """Record that `actor` did `kind` to `subject` (a mapped object with an
+    integer id), or to the whole site when `subject` is None."""
+    if subject is not None and getattr(subject, "id", None) is None:
         session.flush()
     event = Event(
         kind=kind,
         actor_id=getattr(actor, "id", None)
         if actor is not None and not getattr(actor, "is_anonymous", False)
         else None,
-        subject_type=subject.__tablename__,
-        subject_id=subject.id,
+        subject_type=subject.__tablename__ if subject is not None else "site",
+        subject_id=subject.id if subject is not None else 0,
         data=data,
     )
     session.add(event)

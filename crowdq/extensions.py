@@ -9,8 +9,19 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+
+class SafeLoginManager(LoginManager):
+    """Flask-Login 0.6 compares remember cookies with hmac.compare_digest,
+    which raises on non-ASCII text; such a cookie is simply not valid."""
+
+    def _load_user_from_remember_cookie(self, cookie):
+        if not cookie.isascii():
+            return None
+        return super()._load_user_from_remember_cookie(cookie)
+
+
 csrf = CSRFProtect()
-login_manager = LoginManager()
+login_manager = SafeLoginManager()
 babel = Babel()
 
 

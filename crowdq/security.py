@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import abort, request
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -9,7 +11,23 @@ CSP = (
 )
 
 
+def _has_nul() -> bool:
+    if "\x00" in request.path:
+        return True
+    if any("\x00" in v for v in request.args.values()):
+        return True
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in v for v in request.form.values())
+    return False
+
+
 def init_app(app) -> None:
+    @app.before_request
+    def _refuse_nul():
+        # No text field takes NUL (PostgreSQL cannot even store it): refuse early.
+        if _has_nul():
+            abort(400)
+
     @app.after_request
     def _headers(response):
         headers = response.headers

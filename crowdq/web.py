@@ -9,6 +9,9 @@ from flask_wtf import FlaskForm
 
 from crowdq.errors import Invalid
 
+# Ids are 32-bit integers on PostgreSQL; anything larger cannot exist.
+MAX_ID = 2**31 - 1
+
 
 def apply_errors(form: FlaskForm, error: Invalid) -> None:
     """Show a service's Invalid messages next to the matching fields."""
@@ -23,12 +26,30 @@ def apply_errors(form: FlaskForm, error: Invalid) -> None:
 
 
 def safe_next(target: str | None, default_endpoint: str = "main.home") -> str:
-    """A local path to go back to; anything pointing off-site is ignored."""
-    if target and len(target) < 2000 and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+    """A local path to go back to; anything pointing off-site or odd is ignored."""
+    if (
+        target
+        and len(target) < 2000
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(ch.isprintable() and not ch.isspace() for ch in target)
+    ):
+        try:
+            parts = urlsplit(target)
+        except ValueError:
+            return url_for(default_endpoint)
+        if not parts.scheme and not parts.netloc:
             return target
     return url_for(default_endpoint)
+
+
+def small_int(raw: str | None, maximum: int = MAX_ID) -> int | None:
+    """A positive whole number written in ASCII digits, at most `maximum`; else None."""
+    if not raw or len(raw) > 12 or not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if 0 < value <= maximum else None
 
 
 def current_path() -> str:
@@ -37,7 +58,5 @@ def current_path() -> str:
 
 def page_arg(name: str = "page", default: int = 1, maximum: int = 100_000) -> int:
     """A positive page number from the query string; bad values fall back."""
-    raw = request.args.get(name, "")
-    if not raw.isdigit() or len(raw) > 7:
-        return default
-    return max(1, min(int(raw), maximum))
+    value = small_int(request.args.get(name, ""), maximum)
+    return value if value is not None else default

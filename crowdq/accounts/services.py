@@ -19,6 +19,7 @@ from crowdq.db import utcnow
 from crowdq.errors import Invalid, NotFound
 from crowdq.mail import outbox
 from crowdq.text import normalise_line, normalise_text
+from crowdq.web import MAX_ID
 
 NAME_MIN, NAME_MAX = 2, 60
 BIO_MAX = 500
@@ -82,6 +83,13 @@ def clean_locale(value: str | None) -> str | None:
     return value
 
 
+def _token_user(session: Session, payload: dict) -> User | None:
+    user_id = payload.get("u")
+    if type(user_id) is not int or not 0 < user_id <= MAX_ID:
+        return None
+    return session.get(User, user_id)
+
+
 def find_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email.lower()))
 
@@ -123,7 +131,7 @@ def confirm(session: Session, token: str) -> User:
         current_app.config["CONFIRM_TOKEN_MAX_AGE"],
         _("This confirmation link is invalid or has expired. Log in to get a new one."),
     )
-    user = session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    user = _token_user(session, payload)
     if user is None or user.is_deleted or user.email != payload.get("e"):
         raise Invalid({"token": _("This confirmation link is invalid or has expired. Log in to get a new one.")})
     if user.confirmed_at is None:
@@ -169,7 +177,7 @@ def request_password_reset(session: Session, email: str) -> None:
 def user_for_reset_token(session: Session, token: str) -> User:
     error = _("This reset link is invalid, has expired or was already used. Ask for a new one.")
     payload = tokens.load("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"], error)
-    user = session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    user = _token_user(session, payload)
     if user is None or user.is_deleted or payload.get("h") != tokens.fingerprint(user.password_hash):
         raise Invalid({"token": error})
     return user
@@ -232,7 +240,7 @@ def request_email_change(session: Session, user: User, password: str, new_email:
 def confirm_email_change(session: Session, token: str) -> User:
     error = _("This link is invalid or has expired. Ask for a new one from your account page.")
     payload = tokens.load("email", token, current_app.config["EMAIL_CHANGE_TOKEN_MAX_AGE"], error)
-    user = session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    user = _token_user(session, payload)
     if user is None or user.is_deleted or user.email != payload.get("old") or not isinstance(payload.get("e"), str):
         raise Invalid({"token": error})
     new_email = payload["e"]

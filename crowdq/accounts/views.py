@@ -260,7 +260,7 @@ def delete_account():
     return render_template("accounts/delete.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/users/<int:user_id>")
+@bp.route("/users/<int(max=2147483647):user_id>")
 def profile(user_id: int):
     user = session.get(User, user_id)
     if user is None:

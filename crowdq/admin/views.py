@@ -12,7 +12,6 @@ from wtforms import BooleanField
 
 from crowdq import events, policy
 from crowdq.accounts.models import User
-from crowdq.admin.models import SiteSetting
 from crowdq.db import session
 from crowdq.questions import settings
 from crowdq.questions.models import Comment, Question, Vote
@@ -36,13 +35,8 @@ def index():
     if form.validate_on_submit():
         policy.require(current_user, "settings.change")
         settings.set_hold_first_questions(session, form.hold_first_questions.data)
-        session.flush()
         events.record(
-            session,
-            "settings.changed",
-            current_user,
-            session.get(SiteSetting, settings.HOLD_FIRST_QUESTIONS),
-            hold_first_questions=form.hold_first_questions.data,
+            session, "settings.changed", current_user, None, hold_first_questions=form.hold_first_questions.data
         )
         flash(_("Settings saved."), "success")
         return redirect(url_for("admin.index"))

@@ -9,6 +9,7 @@ from crowdq.db import session
 from crowdq.extensions import csrf
 from crowdq.questions import queries, services
 from crowdq.questions.models import Question
+from crowdq.web import small_int
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -47,8 +48,7 @@ def index():
 def questions():
     sort = queries.parse_sort(request.args.get("sort"))
     filters = queries.parse_filters(request.args)
-    raw = request.args.get("per_page", "20")
-    per_page = int(raw) if raw.isdigit() and len(raw) < 4 else 20
+    per_page = small_int(request.args.get("per_page"), queries.MAX_PER_PAGE) or 20
     page = queries.list_questions(
         session, sort=sort, filters=filters, after=request.args.get("after") or None, per_page=per_page
     )
@@ -60,6 +60,6 @@ def questions():
     return jsonify(items=[question_json(q) for q in page.items], next=next_url)
 
 
-@bp.route("/questions/<int:question_id>")
+@bp.route("/questions/<int(max=2147483647):question_id>")
 def question(question_id: int):
     return jsonify(question_json(services.get_question(session, question_id, current_user)))

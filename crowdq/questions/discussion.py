@@ -12,6 +12,7 @@ from crowdq.db import utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.moderation.models import FLAG_REASONS, Flag
 from crowdq.questions.models import Comment, Question
+from crowdq.web import MAX_ID
 
 COMMENT_MAX = 5_000
 FLAG_NOTE_MAX = 500
@@ -27,7 +28,7 @@ def clean_comment(value: str | None) -> str:
 
 
 def get_comment(session: Session, comment_id: int) -> Comment:
-    comment = session.get(Comment, comment_id) if 0 < comment_id < 2**62 else None
+    comment = session.get(Comment, comment_id) if 0 < comment_id <= MAX_ID else None
     if comment is None:
         raise NotFound("comment")
     return comment
@@ -43,7 +44,7 @@ def add_comment(session: Session, actor, question: Question, body: str, parent_i
     body = clean_comment(body)
     parent = None
     if parent_id is not None:
-        parent = session.get(Comment, parent_id) if isinstance(parent_id, int) and 0 < parent_id < 2**62 else None
+        parent = session.get(Comment, parent_id) if isinstance(parent_id, int) and 0 < parent_id <= MAX_ID else None
         if parent is None or parent.question_id != question.id:
             raise Invalid({"parent_id": _("The comment you reply to no longer exists.")})
         if parent.parent_id is not None:

@@ -18,6 +18,7 @@ from crowdq.db import utcnow
 from crowdq.errors import Invalid
 from crowdq.organisations.models import Organisation
 from crowdq.questions.models import LANGUAGES, Question, Tag, Topic, question_tags
+from crowdq.web import MAX_ID
 
 SORTS = {
     "trending": _l("Trending"),
@@ -60,6 +61,8 @@ def parse_filters(args) -> Filters:
         value = (args.get(name) or "").strip()
         if len(value) > limit:
             raise Invalid({name: _l("This filter value is too long.")})
+        if any(not ch.isprintable() for ch in value):
+            raise Invalid({name: _l("This filter value contains characters that cannot be used.")})
         return value or None
 
     filters = Filters(
@@ -121,7 +124,7 @@ def _decode(sort: str, cursor: str):
             value = int(raw)
     except (ValueError, OverflowError):
         raise error from None
-    if not (0 < last_id < 2**62) or (isinstance(value, int) and not (0 <= value < 2**62)):
+    if not (0 < last_id <= MAX_ID) or (isinstance(value, int) and not (0 <= value <= MAX_ID)):
         raise error
     return value, last_id
 

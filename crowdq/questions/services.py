@@ -20,6 +20,7 @@ from crowdq.db import utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.questions import settings, trending
 from crowdq.questions.models import LANGUAGES, Question, QuestionFollow, Tag, Topic, Vote
+from crowdq.web import MAX_ID
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MAX = 10_000
@@ -96,7 +97,7 @@ def tags_by_name(session: Session, names: list[str]) -> list[Tag]:
 
 
 def get_question(session: Session, question_id: int, actor=None) -> Question:
-    question = session.get(Question, question_id) if 0 < question_id < 2**62 else None
+    question = session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
     if question is None or not policy.can(actor, "question.view", question):
         raise NotFound("question")
     return question

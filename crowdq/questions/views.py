@@ -17,7 +17,7 @@ from crowdq.extensions import limiter
 from crowdq.questions import discussion, editing, queries, services
 from crowdq.questions.forms import CommentForm, FlagForm, QuestionForm
 from crowdq.questions.models import QuestionRevision, Topic
-from crowdq.web import apply_errors, safe_next
+from crowdq.web import apply_errors, safe_next, small_int
 
 bp = Blueprint("questions", __name__)
 
@@ -125,7 +125,7 @@ def similar():
     )
 
 
-@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@bp.route("/questions/<int(max=2147483647):question_id>/edit", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
 def edit(question_id: int):
@@ -167,7 +167,7 @@ def edit(question_id: int):
     return render_template("questions/edit.html", form=form, question=question, title_locked=locked), status
 
 
-@bp.route("/questions/<int:question_id>/comments/closed", methods=["POST"])
+@bp.route("/questions/<int(max=2147483647):question_id>/comments/closed", methods=["POST"])
 @login_required
 def close_comments(question_id: int):
     question = services.get_question(session, question_id, current_user)
@@ -181,7 +181,7 @@ def close_comments(question_id: int):
     return redirect(url_for("questions.show", question_id=question.id))
 
 
-@bp.route("/questions/<int:question_id>")
+@bp.route("/questions/<int(max=2147483647):question_id>")
 def show(question_id: int):
     question = services.get_question(session, question_id, current_user)
     user_id = current_user.id if current_user.is_authenticated else None
@@ -203,7 +203,7 @@ def question_revisions(question_id: int) -> list[QuestionRevision]:
     ).all()
 
 
-@bp.route("/questions/<int:question_id>/vote", methods=["POST"])
+@bp.route("/questions/<int(max=2147483647):question_id>/vote", methods=["POST"])
 @login_required
 @limiter.limit(_vote_limit)
 def vote(question_id: int):
@@ -225,7 +225,14 @@ def vote(question_id: int):
         return redirect(url_for("questions.show", question_id=question.id))
     voted = wanted == "1"
     if _wants_json():
-        return jsonify(voted=voted, vote_count=question.vote_count)
+        following = services.is_following(session, current_user.id, question.id)
+        return jsonify(
+            voted=voted,
+            vote_count=question.vote_count,
+            vote_label=ngettext("vote", "votes", question.vote_count),
+            following=following,
+            follower_text=ngettext("%(num)s follower", "%(num)s followers", question.follower_count),
+        )
     flash(_("Your vote is counted.") if voted else _("Your vote is withdrawn."), "success")
     return redirect(
         safe_next(request.form.get("next"), "questions.index")
@@ -238,7 +245,7 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-@bp.route("/questions/<int:question_id>/follow", methods=["POST"])
+@bp.route("/questions/<int(max=2147483647):question_id>/follow", methods=["POST"])
 @login_required
 @limiter.limit(_write_limit)
 def follow(question_id: int):
@@ -253,20 +260,18 @@ def follow(question_id: int):
     return redirect(url_for("questions.show", question_id=question.id))
 
 
-@bp.route("/questions/<int:question_id>/comments", methods=["POST"])
+@bp.route("/questions/<int(max=2147483647):question_id>/comments", methods=["POST"])
 @login_required
 @limiter.limit(_write_limit)
 def comment(question_id: int):
     question = services.get_question(session, question_id, current_user)
     form = CommentForm()
     if form.validate_on_submit():
-        parent = form.parent_id.data or None
-        if parent is not None and (not parent.isdigit() or len(parent) > 18):
+        parent = small_int(form.parent_id.data) if form.parent_id.data else None
+        if form.parent_id.data and parent is None:
             raise Invalid({"parent_id": _("The comment you reply to no longer exists.")})
         try:
-            created = discussion.add_comment(
-                session, current_user, question, form.body.data, int(parent) if parent else None
-            )
+            created = discussion.add_comment(session, current_user, question, form.body.data, parent)
         except Invalid as error:
             apply_errors(form, error)
         else:
@@ -275,7 +280,7 @@ def comment(question_id: int):
     return render_template("questions/comment_error.html", question=question, form=form), 400
 
 
-@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@bp.route("/comments/<int(max=2147483647):comment_id>/edit", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
 def edit_comment(comment_id: int):
@@ -293,7 +298,7 @@ def edit_comment(comment_id: int):
     return render_template("questions/edit_comment.html", form=form, comment=comment), 400 if form.errors else 200
 
 
-@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+@bp.route("/comments/<int(max=2147483647):comment_id>/delete", methods=["POST"])
 @login_required
 def delete_comment(comment_id: int):
     comment = discussion.get_comment(session, comment_id)
@@ -304,7 +309,7 @@ def delete_comment(comment_id: int):
     return redirect(url_for("questions.show", question_id=comment.question_id))
 
 
-@bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+@bp.route("/comments/<int(max=2147483647):comment_id>/flag", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
 def flag_comment(comment_id: int):
@@ -325,7 +330,7 @@ def flag_comment(comment_id: int):
     return render_template("questions/flag.html", form=form, comment=comment), 400 if form.errors else 200
 
 
-@bp.route("/questions/<int:question_id>/revisions")
+@bp.route("/questions/<int(max=2147483647):question_id>/revisions")
 def revisions(question_id: int):
     question = services.get_question(session, question_id, current_user)
     return render_template("questions/revisions.html", question=question, revisions=question_revisions(question.id))

@@ -18,7 +18,7 @@ def index():
     return render_template("research/index.html", projects=projects)
 
 
-@bp.route("/projects/<int:project_id>")
+@bp.route("/projects/<int(max=2147483647):project_id>")
 def show(project_id: int):
     project = session.scalar(
         select(Project)

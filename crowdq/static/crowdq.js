@@ -27,6 +27,15 @@
       }
       var count = box.querySelector("[data-vote-count]");
       if (count) count.textContent = new Intl.NumberFormat(document.documentElement.lang).format(result.data.vote_count);
+      var label = box.querySelector("[data-vote-label]");
+      if (label) label.textContent = result.data.vote_label;
+      var followers = box.querySelector("[data-follower-text]");
+      if (followers) followers.textContent = result.data.follower_text;
+      var follow = box.querySelector("[data-follow-form]");
+      if (follow) {
+        follow.querySelector("input[name=follow]").value = result.data.following ? "0" : "1";
+        follow.querySelector("button").textContent = result.data.following ? follow.dataset.labelUnfollow : follow.dataset.labelFollow;
+      }
       input.value = result.data.voted ? "0" : "1";
       button.setAttribute("aria-pressed", result.data.voted ? "true" : "false");
       button.textContent = result.data.voted ? form.dataset.labelVoted : form.dataset.labelVote;
@@ -51,7 +60,7 @@
   var last = "";
   function render(items) {
     box.textContent = "";
-    if (!items.length) { box.hidden = true; return; }
+    if (!items.length) return;
     var heading = document.createElement("p");
     heading.textContent = box.dataset.similarHeading;
     var list = document.createElement("ul");
@@ -69,7 +78,6 @@
     });
     box.appendChild(heading);
     box.appendChild(list);
-    box.hidden = false;
   }
   input.addEventListener("input", function () {
     clearTimeout(timer);

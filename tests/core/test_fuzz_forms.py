@@ -340,7 +340,7 @@ def _assert_question_answer(response, data: dict, topic) -> None:
 
 @FUZZ
 @given(data=QUESTION_FIELDS)
-def test_new_question_survives_any_input(member, topic, make_question, data):
+def test_new_question_survives_any_input(member, topic, data):
     client, token, _user = member
     response = client.post("/questions/new", data={"csrf_token": token, **_question_payload(data, topic)})
     _assert_question_answer(response, data, topic)
@@ -473,7 +473,7 @@ def test_admin_settings_survive_any_input(client, make_user, data):
     login(client, make_user("admin"))
     token = token_for(client, "/admin")
     response = client.post("/admin", data={"csrf_token": token, **data})
-    assert response.status_code == 302
+    assert response.status_code == (400 if any("\x00" in str(v) for v in data.values()) else 302)
 
 
 # --- CSRF ---------------------------------------------------------------------------------------

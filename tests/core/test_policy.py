@@ -68,8 +68,14 @@ def test_permission_matrix(role, action):
 
 
 def test_matrix_covers_every_rule_that_acts_on_others():
-    covered = set(MATRIX) | {"question.view", "revision.view", "question.moderate", "roles.change",
-                             "organisation.act", "organisation.manage"}
+    covered = set(MATRIX) | {
+        "question.view",
+        "revision.view",
+        "question.moderate",
+        "roles.change",
+        "organisation.act",
+        "organisation.manage",
+    }
     assert set(policy.RULES) == covered
 
 
@@ -128,7 +134,10 @@ def test_organisation_members_act_only_for_their_verified_organisation():
 
     member, owner, outsider = user("citizen", uid=1), user("citizen", uid=2), user("citizen", uid=3)
     org = Organisation(id=1, slug="o", name="O", verified_at=utcnow())
-    org.memberships = [OrganisationMembership(user_id=1, role="member"), OrganisationMembership(user_id=2, role="owner")]
+    org.memberships = [
+        OrganisationMembership(user_id=1, role="member"),
+        OrganisationMembership(user_id=2, role="owner"),
+    ]
     assert policy.can(member, "organisation.act", org) and policy.can(owner, "organisation.act", org)
     assert not policy.can(outsider, "organisation.act", org)
     assert policy.can(owner, "organisation.manage", org) and not policy.can(member, "organisation.manage", org)

@@ -16,6 +16,7 @@ import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,7 +54,11 @@ SECONDARY_INDEXES = {
         ("ix_questions_listed_created", "questions (listed, created_at, id)"),
         ("ix_questions_listed_comments", "questions (listed, comment_count, id)"),
         ("ix_questions_listed_trending", "questions (listed, trending_score, id)"),
-        ("ix_questions_topic_id", "questions (topic_id)"),
+        ("ix_questions_needs_votes", "questions (listed, vote_count, id DESC)"),
+        ("ix_questions_topic_votes", "questions (topic_id, listed, vote_count, id)"),
+        ("ix_questions_topic_created", "questions (topic_id, listed, created_at, id)"),
+        ("ix_questions_topic_comments", "questions (topic_id, listed, comment_count, id)"),
+        ("ix_questions_topic_trending", "questions (topic_id, listed, trending_score, id)"),
         ("ix_questions_author_id", "questions (author_id)"),
         ("ix_questions_status", "questions (status)"),
         ("ix_questions_place", "questions (place)"),
@@ -100,15 +105,41 @@ def vote_counts(n_questions: int, n_votes: int, rng: random.Random, max_per_ques
     return counts
 
 
+def _pseudo_word(rank: int) -> str:
+    """A pronounceable made-up word, distinct per rank."""
+    consonants, vowels = "bdfghklmnprstvwz", "aeiou"
+    word, n = "", rank + 1
+    while n:
+        n, c = divmod(n, len(consonants))
+        n, v = divmod(n, len(vowels))
+        word += consonants[c] + vowels[v]
+    return word + "n"
+
+
+# Real text has a long tail: a few words are everywhere, most are rare. A
+# Zipf-distributed vocabulary of 30,000 made-up words next to the real ones
+# gives search the selectivity it meets in practice.
+TAIL = [_pseudo_word(i) for i in range(30_000)]
+TAIL_WEIGHTS = [1 / (i + 1) for i in range(len(TAIL))]
+
+
+def _tail(rng: random.Random, k: int) -> list[str]:
+    return rng.choices(TAIL, cum_weights=_TAIL_CUM, k=k)
+
+
+_TAIL_CUM = list(accumulate(TAIL_WEIGHTS))
+
+
 def title_for(i: int, lang: str, rng: random.Random) -> str:
-    words = rng.sample(WORDS[lang], 4)
-    return f"{rng.choice(STARTS[lang])} {words[0]} {words[1]} and {words[2]} {words[3]} ({i})?".replace(
-        " and ", " and " if lang == "en" else " en "
-    )
+    real = rng.sample(WORDS[lang], 2)
+    tail = _tail(rng, 3)
+    joiner = "and" if lang == "en" else "en"
+    return f"{rng.choice(STARTS[lang])} {real[0]} {tail[0]} {joiner} {real[1]} {tail[1]} {tail[2]}?"
 
 
 def body_for(lang: str, rng: random.Random) -> str:
-    return " ".join(rng.choice(WORDS[lang]) for _ in range(rng.randint(15, 40))).capitalize() + "."
+    words = [rng.choice(WORDS[lang]) if rng.random() < 0.3 else w for w in _tail(rng, rng.randint(15, 40))]
+    return " ".join(words).capitalize() + "."
 
 
 def main() -> None:

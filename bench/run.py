@@ -97,6 +97,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="concurrent pass length per endpoint")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--page-cache", type=int, default=30, help="PAGE_CACHE_SECONDS for the server (0 = off)")
     parser.add_argument("--json", help="write results to this file")
     args = parser.parse_args()
     if args.database_url.startswith("sqlite:///") and not args.database_url.startswith("sqlite:////"):
@@ -143,7 +144,9 @@ def main() -> None:
         PYTHONPATH=str(ROOT),
         CROWDQ_ENV="production",
         SECRET_KEY="bench-secret-" + "x" * 20,
+        PAGE_CACHE_SECONDS=str(args.page_cache),
     )
+    env.pop("REDIS_URL", None)  # one process-local cache per worker, as without Redis
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -184,8 +187,18 @@ def main() -> None:
             f"{bare['median_ms'] / r['median_ms']:>18.2f}{r['rps'] / bare['rps']:>16.2f}"
         )
     if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(
-            json.dumps({"backend": backend, "questions": n_questions, "votes": n_votes, "results": results}, indent=2)
+            json.dumps(
+                {
+                    "backend": backend,
+                    "questions": n_questions,
+                    "votes": n_votes,
+                    "page_cache": args.page_cache,
+                    "results": results,
+                },
+                indent=2,
+            )
         )
 
 
@@ -225,7 +238,7 @@ def measure(port: int, args, n_questions: int, max_id: int, deep) -> dict:
         "list discussed": get(anon, lambda i: "/questions?sort=discussed"),
         "list needs_votes": get(anon, lambda i: "/questions?sort=needs_votes"),
         "list votes, deep page": get(anon, lambda i: f"/questions?sort=votes&after={deep_cursor}"),
-        "list filtered (nl+topic)": get(anon, lambda i: "/questions?sort=votes&language=nl&topic=topic-3"),
+        "list filtered (nl+topic)": get(anon, lambda i: "/questions?sort=votes&language=nl&topic=topic-2"),
         "search": get(anon, lambda i: f"/search?q={words[i % len(words)]}+{words[(i + 3) % len(words)]}"),
         "similar (typing)": get(anon, lambda i: f"/questions/similar?title=does+the+{words[i % len(words)]}+help"),
         "question page": get(anon, lambda i: f"/questions/{(i * 7_919) % max_id + 1}"),

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 import crowdq.models  # noqa: F401 - registers every table
 from crowdq.db import Base
+from crowdq.questions.models import DESCENDING_INDEXES
 from crowdq.search import is_search_object
 
 config = context.config
@@ -15,7 +16,7 @@ target_metadata = Base.metadata
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     # Full-text search objects differ per database and live outside the models.
-    return not is_search_object(name)
+    return not is_search_object(name) and name not in DESCENDING_INDEXES
 
 
 def _configure(connection) -> None:

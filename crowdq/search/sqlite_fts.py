@@ -7,20 +7,28 @@ scratch.
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session, selectinload
 
 from crowdq.questions.models import Question
 from crowdq.search import analysis
 
-DDL = (
+DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS question_search USING fts5("
-    "title, body, tokenize = 'unicode61 remove_diacritics 2')"
-)
+    "title, body, tokenize = 'unicode61 remove_diacritics 2')",
+    # Per-term document counts, read to leave very common words out of
+    # look-alike queries.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS question_search_vocab USING fts5vocab(question_search, 'row')",
+]
+# A word in more than this share of questions says little about similarity
+# and makes ranking slow (every match must be scored).
+COMMON_SHARE = 0.02
+MAX_SIMILAR_TERMS = 6
 
 
 def install(connection) -> None:
-    connection.exec_driver_sql(DDL)
+    for statement in DDL:
+        connection.exec_driver_sql(statement)
 
 
 def index_question(session: Session, question: Question) -> None:
@@ -74,12 +82,33 @@ def search(session: Session, query: str, limit: int) -> list[Question]:
     return _run(session, _match(groups, "AND"), limit, None)
 
 
+_VOCAB = text("SELECT term, doc FROM question_search_vocab WHERE term IN :terms").bindparams(
+    bindparam("terms", expanding=True)
+)
+
+
+def _informative(session: Session, groups: list[set[str]]) -> list[set[str]]:
+    """The word groups that are not common, rarest first."""
+    counts = dict(session.execute(_VOCAB, {"terms": sorted({t for g in groups for t in g})}).all())
+    total = session.execute(text("SELECT max(rowid) FROM question_search")).scalar() or 0
+    threshold = max(50, total * COMMON_SHARE)
+
+    def frequency(group: set[str]) -> int:
+        return max(counts.get(t, 0) for t in group)
+
+    return sorted((g for g in groups if frequency(g) <= threshold), key=frequency)[:MAX_SIMILAR_TERMS]
+
+
 def similar(session: Session, title: str, limit: int, exclude_id: int | None) -> list[Question]:
     groups = analysis.query_terms(title, drop_stopwords=True)
     if not groups:
         return []
-    # Any shared word counts; bm25 puts those sharing the rarest words first.
-    return _run(session, "title : (" + _match(groups, "OR") + ")", limit, exclude_id)
+    informative = _informative(session, groups)
+    if informative:
+        # Any shared rare word counts; bm25 puts those sharing the rarest first.
+        return _run(session, "title : (" + _match(informative, "OR") + ")", limit, exclude_id)
+    # Only common words: ask for all of them together, which stays selective.
+    return _run(session, "title : (" + _match(groups[:4], "AND") + ")", limit, exclude_id)
 
 
 def rebuild(session: Session) -> int:

@@ -37,6 +37,7 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE IF NOT EXISTS question_search USING fts5("
             "title, body, tokenize = 'unicode61 remove_diacritics 2')"
         )
+        op.execute("CREATE VIRTUAL TABLE IF NOT EXISTS question_search_vocab USING fts5vocab(question_search, 'row')")
         # Existing rows are indexed by `crowdq reindex-search` (stemming happens in Python).
 
 
@@ -46,4 +47,5 @@ def downgrade() -> None:
         op.execute("DROP INDEX IF EXISTS question_search_gin")
         op.execute("ALTER TABLE questions DROP COLUMN IF EXISTS question_search_vector")
     else:
+        op.execute("DROP TABLE IF EXISTS question_search_vocab")
         op.execute("DROP TABLE IF EXISTS question_search")

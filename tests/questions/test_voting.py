@@ -39,7 +39,13 @@ def test_vote_with_javascript_gets_json(client, db, make_user, make_question):
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 200
-    assert response.get_json() == {"voted": True, "vote_count": 1}
+    assert response.get_json() == {
+        "voted": True,
+        "vote_count": 1,
+        "vote_label": "vote",
+        "following": True,
+        "follower_text": "2 followers",
+    }
 
 
 def test_repeated_vote_is_counted_once(db, make_user, make_question):

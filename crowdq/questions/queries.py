@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from crowdq.db import utcnow
@@ -171,12 +171,14 @@ def list_questions(
         )
     if after:
         value, last_id = _decode(sort, after)
-        # The outer bound on the key alone lets both databases start the
-        # index scan at the cursor instead of filtering from the top.
         if ascending:
+            # Mixed directions (key up, id down): bound the key so the index
+            # scan starts near the cursor.
             stmt = stmt.where(key >= value, or_(key > value, Question.id < last_id))
         else:
-            stmt = stmt.where(key <= value, or_(key < value, Question.id < last_id))
+            # A row comparison lets both databases start the index scan
+            # exactly at the cursor, however many rows share its key.
+            stmt = stmt.where(tuple_(key, Question.id) < tuple_(value, last_id))
     order = (key.asc() if ascending else key.desc(), Question.id.desc())
     stmt = stmt.order_by(*order).limit(per_page + 1).options(selectinload(Question.topic), selectinload(Question.tags))
     rows = list(session.scalars(stmt))

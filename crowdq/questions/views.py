@@ -171,13 +171,9 @@ def edit(question_id: int):
 @login_required
 def close_comments(question_id: int):
     question = services.get_question(session, question_id, current_user)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    closed = request.form.get("closed", "1")
-    if closed not in ("0", "1"):
-        raise Invalid({"closed": _("Unknown value.")})
-    discussion.set_comments_closed(session, current_user, question, closed == "1")
-    flash(_("Comments are closed.") if closed == "1" else _("Comments are open again."), "success")
+    closed = _posted_flag("closed")
+    discussion.set_comments_closed(session, current_user, question, closed)
+    flash(_("Comments are closed.") if closed else _("Comments are open again."), "success")
     return redirect(url_for("questions.show", question_id=question.id))
 
 
@@ -208,13 +204,9 @@ def question_revisions(question_id: int) -> list[QuestionRevision]:
 @limiter.limit(_vote_limit)
 def vote(question_id: int):
     question = services.get_question(session, question_id, current_user)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    wanted = request.form.get("vote", "1")
-    if wanted not in ("0", "1"):
-        raise Invalid({"vote": _("Unknown vote value.")})
+    wanted = _posted_flag("vote")
     try:
-        if wanted == "1":
+        if wanted:
             services.vote(session, current_user, question)
         else:
             services.unvote(session, current_user, question)
@@ -223,7 +215,7 @@ def vote(question_id: int):
             return jsonify(error={"status": 409, "message": error.message}), 409
         flash(error.message, "error")
         return redirect(url_for("questions.show", question_id=question.id))
-    voted = wanted == "1"
+    voted = wanted
     if _wants_json():
         following = services.is_following(session, current_user.id, question.id)
         return jsonify(
@@ -241,6 +233,16 @@ def vote(question_id: int):
     )
 
 
+def _posted_flag(name: str) -> bool:
+    """The '0'/'1' field of a one-button form, after its CSRF check."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    value = request.form.get(name, "1")
+    if value not in ("0", "1"):
+        raise Invalid({name: _("Unknown value.")})
+    return value == "1"
+
+
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -250,13 +252,9 @@ def _wants_json() -> bool:
 @limiter.limit(_write_limit)
 def follow(question_id: int):
     question = services.get_question(session, question_id, current_user)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    wanted = request.form.get("follow", "1")
-    if wanted not in ("0", "1"):
-        raise Invalid({"follow": _("Unknown value.")})
-    services.set_following(session, current_user, question, wanted == "1")
-    flash(_("You now follow this question.") if wanted == "1" else _("You no longer follow this question."), "success")
+    wanted = _posted_flag("follow")
+    services.set_following(session, current_user, question, wanted)
+    flash(_("You now follow this question.") if wanted else _("You no longer follow this question."), "success")
     return redirect(url_for("questions.show", question_id=question.id))
 
 
@@ -278,6 +276,20 @@ def comment(question_id: int):
             flash(_("Your comment is posted."), "success")
             return redirect(url_for("questions.show", question_id=question.id, _anchor=f"comment-{created.id}"))
     return render_template("questions/comment_error.html", question=question, form=form), 400
+
+
+@bp.route("/comments/<int(max=2147483647):comment_id>/reply")
+@login_required
+def reply(comment_id: int):
+    """The reply form for a comment (a page of its own: light, and no JS needed)."""
+    comment = discussion.get_comment(session, comment_id)
+    question = services.get_question(session, comment.question_id, current_user)
+    policy.require(current_user, "comment.create", question)
+    if comment.deleted_at is not None:
+        abort(404)
+    form = CommentForm(formdata=None)
+    form.body.label.text = _("Your reply")
+    return render_template("questions/reply.html", form=form, comment=comment, question=question)
 
 
 @bp.route("/comments/<int(max=2147483647):comment_id>/edit", methods=["GET", "POST"])

@@ -7,10 +7,13 @@ the reader's language is unknown.
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from crowdq.questions.models import Question
+from crowdq.search.results import questions_in_order
 
 
 def _vector(column: str) -> str:
@@ -52,13 +55,7 @@ def _run(session: Session, tsquery_sql: str, params: dict, limit: int, exclude_i
         ),
         dict(params, limit=limit, exclude=exclude_id or 0),
     ).all()
-    ids = [r[0] for r in rows]
-    if not ids:
-        return []
-    found = {
-        q.id: q for q in session.query(Question).filter(Question.id.in_(ids)).options(selectinload(Question.topic))
-    }
-    return [found[i] for i in ids if i in found]
+    return questions_in_order(session, [r[0] for r in rows])
 
 
 def search(session: Session, query: str, limit: int) -> list[Question]:
@@ -66,13 +63,55 @@ def search(session: Session, query: str, limit: int) -> list[Question]:
     return _run(session, sql, {"q": query}, limit, None)
 
 
+# A lexeme in more than this share of questions says little about
+# similarity and makes ranking slow (every match must be scored).
+COMMON_SHARE = 0.02
+MAX_SIMILAR_TERMS = 6
+_STATS_SECONDS = 600
+_common_cache: dict[str, object] = {"at": -_STATS_SECONDS, "lexemes": frozenset()}
+
+
+def _common_lexemes(session: Session) -> frozenset[str]:
+    """Lexemes found in many questions, from the planner's statistics
+    (ANALYZE keeps the most common elements of the tsvector column)."""
+    now = time.monotonic()
+    if now - float(_common_cache["at"]) > _STATS_SECONDS:
+        row = session.execute(
+            text(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'questions' AND attname = 'question_search_vector'"
+            )
+        ).first()
+        common = frozenset()
+        if row is not None and row[0]:
+            common = frozenset(lexeme for lexeme, share in zip(row[0], row[1], strict=False) if share > COMMON_SHARE)
+        _common_cache.update(at=now, lexemes=common)
+    return _common_cache["lexemes"]  # type: ignore[return-value]
+
+
+def _tsquery_literal(lexemes: list[str], joiner: str) -> str:
+    # Each lexeme quoted and limited to titles (weight A).
+    quoted = ["'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "':A" for lexeme in lexemes]
+    return f" {joiner} ".join(quoted)
+
+
 def similar(session: Session, title: str, limit: int, exclude_id: int | None) -> list[Question]:
-    # Any shared word counts: turn the AND of plainto_tsquery into an OR.
-    sql = (
-        "SELECT replace(plainto_tsquery('dutch', :q)::text, '&', '|')::tsquery || "
-        "replace(plainto_tsquery('english', :q)::text, '&', '|')::tsquery"
+    lexemes = list(
+        session.execute(
+            text(
+                "SELECT DISTINCT lexeme FROM unnest(to_tsvector('dutch', :q) || to_tsvector('english', :q)) "
+                "ORDER BY lexeme"
+            ),
+            {"q": title},
+        ).scalars()
     )
-    return _run(session, sql, {"q": title}, limit, exclude_id)
+    if not lexemes:
+        return []
+    common = _common_lexemes(session)
+    informative = [lexeme for lexeme in lexemes if lexeme not in common][:MAX_SIMILAR_TERMS]
+    # Any shared rare word counts; with only common words, all must match.
+    query = _tsquery_literal(informative, "|") if informative else _tsquery_literal(lexemes[:4], "&")
+    return _run(session, "SELECT CAST(:q AS tsquery)", {"q": query}, limit, exclude_id)
 
 
 def rebuild(session: Session) -> int:

@@ -8,10 +8,11 @@ scratch.
 from __future__ import annotations
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from crowdq.questions.models import Question
 from crowdq.search import analysis
+from crowdq.search.results import questions_in_order
 
 DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS question_search USING fts5("
@@ -66,13 +67,7 @@ def _run(session: Session, match: str, limit: int, exclude_id: int | None) -> li
         ),
         {"match": match, "limit": limit, "exclude": exclude_id or 0},
     ).all()
-    ids = [r[0] for r in rows]
-    if not ids:
-        return []
-    found = {
-        q.id: q for q in session.query(Question).filter(Question.id.in_(ids)).options(selectinload(Question.topic))
-    }
-    return [found[i] for i in ids if i in found]
+    return questions_in_order(session, [r[0] for r in rows])
 
 
 def search(session: Session, query: str, limit: int) -> list[Question]:

@@ -1,6 +1,6 @@
 """Print the Markdown tables of bench/README.md from the runner's JSON files.
 
-    python bench/report.py bench/results/*.json
+python bench/report.py bench/results/*.json
 """
 
 from __future__ import annotations

@@ -54,9 +54,3 @@ def small_int(raw: str | None, maximum: int = MAX_ID) -> int | None:
 
 def current_path() -> str:
     return request.full_path.rstrip("?") if request.query_string else request.path
-
-
-def page_arg(name: str = "page", default: int = 1, maximum: int = 100_000) -> int:
-    """A positive page number from the query string; bad values fall back."""
-    value = small_int(request.args.get(name, ""), maximum)
-    return value if value is not None else default

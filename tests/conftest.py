@@ -33,18 +33,24 @@ def database_is_postgres() -> bool:
     return bool(PG_URL)
 
 
+def reset_postgres_schema(engine, create: bool = True) -> None:
+    """Drop everything; with `create`, make the models' tables and the search objects."""
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    if create:
+        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            search.install(conn)
+
+
 @pytest.fixture(scope="session")
 def _pg_schema():
     if not PG_URL:
         yield None
         return
     engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        search.install(conn)
+    reset_postgres_schema(engine)
     yield engine
     engine.dispose()
 

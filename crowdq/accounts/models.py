@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crowdq.db import Base, UTCDateTime, utcnow
+from crowdq.db import Base, UTCDateTime, one_of, utcnow
 
 USER_STATUSES = ("active", "suspended", "banned", "deleted")
 
@@ -21,7 +21,7 @@ USER_STATUSES = ("active", "suspended", "banned", "deleted")
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'suspended', 'banned', 'deleted')", name="status"),
+        CheckConstraint(one_of("status", USER_STATUSES), name="status"),
         CheckConstraint("locale IS NULL OR locale IN ('en', 'nl')", name="locale"),
     )
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crowdq import events
 from crowdq.accounts import passwords, tokens
 from crowdq.accounts.models import User
 from crowdq.db import utcnow
-from crowdq.errors import Invalid, NotFound
+from crowdq.errors import Invalid
 from crowdq.mail import outbox
 from crowdq.text import normalise_line, normalise_text
 from crowdq.web import MAX_ID
@@ -288,14 +288,3 @@ def create_user(
     session.flush()
     events.record(session, "account.created_by_admin" if created else "account.updated_by_admin", None, user, role=role)
     return user, created
-
-
-def get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("user")
-    return user
-
-
-def count_users(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User)) or 0

@@ -15,6 +15,7 @@ from crowdq.db import session
 from crowdq.errors import Invalid
 from crowdq.extensions import limiter
 from crowdq.i18n import LANG_COOKIE
+from crowdq.questions import queries
 from crowdq.questions.models import Question
 from crowdq.web import apply_errors, safe_next
 
@@ -272,6 +273,7 @@ def profile(user_id: int):
             .where(Question.author_id == user.id, Question.listed.is_(True))
             .order_by(Question.created_at.desc())
             .limit(20)
+            .options(*queries.CARD_OPTIONS)
         ).all()
     return render_template("accounts/profile.html", user=user, questions=questions)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crowdq.db import Base, UTCDateTime, utcnow
+from crowdq.db import Base, UTCDateTime, one_of, utcnow
 
 FLAG_REASONS = ("spam", "offensive", "personal_data", "off_topic", "other")
 
@@ -16,7 +16,7 @@ class Flag(Base):
     __tablename__ = "flags"
     __table_args__ = (
         UniqueConstraint("target_type", "target_id", "reporter_id"),
-        CheckConstraint("reason IN ('spam', 'offensive', 'personal_data', 'off_topic', 'other')", name="reason"),
+        CheckConstraint(one_of("reason", FLAG_REASONS), name="reason"),
         Index("ix_flags_open", "resolved_at", "created_at"),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from crowdq import events, policy, search, text
@@ -11,6 +11,15 @@ from crowdq.db import utcnow
 from crowdq.errors import Invalid
 from crowdq.questions import services
 from crowdq.questions.models import Question, QuestionRevision, Vote
+
+
+def revision_count(session: Session, question_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(QuestionRevision).where(QuestionRevision.question_id == question_id)
+        )
+        or 0
+    )
 
 
 def title_locked(session: Session, question: Question) -> bool:

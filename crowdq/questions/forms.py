@@ -47,6 +47,17 @@ class QuestionForm(FlaskForm):
     )
     confirmed = HiddenField()
 
+    def service_fields(self) -> dict:
+        """The keyword arguments that questions.services.submit and editing.edit take."""
+        return {
+            "title": self.title.data,
+            "body": self.body.data,
+            "topic_id": self.topic.data,
+            "language": self.language.data,
+            "tags": self.tags.data,
+            "place": self.place.data,
+        }
+
 
 class CommentForm(FlaskForm):
     body = TextAreaField(

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdq.accounts.models import User
-from crowdq.db import Base, UTCDateTime, utcnow
+from crowdq.db import Base, UTCDateTime, one_of, utcnow
 
 # Indexes with a DESC column: Alembic cannot compare them (it sees an
 # expression), so schema comparisons skip them and a test checks they exist.
@@ -75,9 +75,9 @@ class Tag(Base):
 class Question(Base):
     __tablename__ = "questions"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'adopted', 'answered', 'merged', 'closed', 'hidden')", name="status"),
-        CheckConstraint("source IN ('online', 'session', 'import')", name="source"),
-        CheckConstraint("language IN ('nl', 'en')", name="language"),
+        CheckConstraint(one_of("status", QUESTION_STATUSES), name="status"),
+        CheckConstraint(one_of("source", QUESTION_SOURCES), name="source"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
         CheckConstraint("vote_count >= 0", name="vote_count_nonnegative"),
         # One index per list sort; the id breaks ties for keyset pagination.
         Index("ix_questions_listed_votes", "listed", "vote_count", "id"),

@@ -31,6 +31,8 @@ PUBLIC_STATUSES = ("open", "adopted", "answered", "closed", "merged")
 NEEDS_VOTES_DAYS = 30
 NEEDS_VOTES_MAX = 5
 MAX_PER_PAGE = 100
+# What a question card shows besides the row itself (one query each, not one per card).
+CARD_OPTIONS = (selectinload(Question.topic), selectinload(Question.tags))
 
 
 @dataclass
@@ -180,7 +182,7 @@ def list_questions(
             # exactly at the cursor, however many rows share its key.
             stmt = stmt.where(tuple_(key, Question.id) < tuple_(value, last_id))
     order = (key.asc() if ascending else key.desc(), Question.id.desc())
-    stmt = stmt.order_by(*order).limit(per_page + 1).options(selectinload(Question.topic), selectinload(Question.tags))
+    stmt = stmt.order_by(*order).limit(per_page + 1).options(*CARD_OPTIONS)
     rows = list(session.scalars(stmt))
     next_cursor = _encode(sort, rows[per_page - 1]) if len(rows) > per_page else None
     return Page(items=rows[:per_page], next_cursor=next_cursor, sort=sort, filters=filters)

@@ -83,16 +83,7 @@ def new():
             similar = fulltext.similar_questions(session, form.title.data)
         if not similar:
             try:
-                question = services.submit(
-                    session,
-                    current_user,
-                    title=form.title.data,
-                    body=form.body.data,
-                    topic_id=form.topic.data,
-                    language=form.language.data,
-                    tags=form.tags.data,
-                    place=form.place.data,
-                )
+                question = services.submit(session, current_user, **form.service_fields())
             except Invalid as error:
                 apply_errors(form, error)
             else:
@@ -147,17 +138,10 @@ def edit(question_id: int):
     )
     if form.validate_on_submit():
         try:
-            changed = editing.edit(
-                session,
-                current_user,
-                question,
-                title=question.title if locked else form.title.data,
-                body=form.body.data,
-                topic_id=form.topic.data,
-                language=form.language.data,
-                tags=form.tags.data,
-                place=form.place.data,
-            )
+            fields = form.service_fields()
+            if locked:
+                fields["title"] = question.title
+            changed = editing.edit(session, current_user, question, **fields)
         except Invalid as error:
             apply_errors(form, error)
         else:
@@ -187,7 +171,7 @@ def show(question_id: int):
         thread=discussion.thread(session, question.id),
         voted=services.has_voted(session, user_id, question.id),
         following=services.is_following(session, user_id, question.id),
-        revision_count=len(question_revisions(question.id)),
+        revision_count=editing.revision_count(session, question.id),
         comment_form=CommentForm(formdata=None) if current_user.is_authenticated else None,
         action_form=EmptyForm(formdata=None) if current_user.is_authenticated else None,
     )

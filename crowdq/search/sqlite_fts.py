@@ -1,7 +1,7 @@
 """SQLite backend: an FTS5 table of stemmed titles and explanations.
 
 The table's rowid is the question id. Services keep it in step with the
-questions table (index_question / remove_question); `rebuild` fills it from
+questions table (index_question); `rebuild` fills it from
 scratch.
 """
 
@@ -42,10 +42,6 @@ def index_question(session: Session, question: Question) -> None:
             "body": analysis.document(question.body, question.language),
         },
     )
-
-
-def remove_question(session: Session, question_id: int) -> None:
-    session.execute(text("DELETE FROM question_search WHERE rowid = :id"), {"id": question_id})
 
 
 def _quote(term: str) -> str:

@@ -5,6 +5,7 @@ Revises: 0001
 Create Date: 2026-11-23
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
@@ -38,7 +39,24 @@ def upgrade() -> None:
             "title, body, tokenize = 'unicode61 remove_diacritics 2')"
         )
         op.execute("CREATE VIRTUAL TABLE IF NOT EXISTS question_search_vocab USING fts5vocab(question_search, 'row')")
-        # Existing rows are indexed by `crowdq reindex-search` (stemming happens in Python).
+        _index_existing_questions(bind)
+
+
+def _index_existing_questions(bind) -> None:
+    """Questions made before this migration must be searchable too; the
+    stems are computed in Python, as the application does on every write."""
+    from crowdq.search import analysis
+
+    rows = bind.execute(sa.text("SELECT id, title, body, language FROM questions")).all()
+    if not rows:
+        return
+    bind.execute(
+        sa.text("INSERT INTO question_search (rowid, title, body) VALUES (:id, :title, :body)"),
+        [
+            {"id": qid, "title": analysis.document(title, lang), "body": analysis.document(body or "", lang)}
+            for qid, title, body, lang in rows
+        ],
+    )
 
 
 def downgrade() -> None:

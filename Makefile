@@ -2,7 +2,6 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-export PYTHONPATH := $(CURDIR)
 
 .PHONY: run test test-pg lint translations compile-translations update-translations chromium bench clean
 
@@ -11,7 +10,7 @@ $(BIN)/python:
 	  echo "python3-venv is missing; installing it (needs root)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv python3-pip && \
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=70.1"
 
 $(VENV)/.run-deps: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
@@ -21,6 +20,14 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
+# crowdq itself, editable, on top of the pins (so no PYTHONPATH): code changes need no reinstall, a changed
+# pyproject.toml reinstalls. The venv's setuptools builds it in place (no build environment to download; the
+# first line updates a .venv made before it came with setuptools>=70.1); -qq hides setuptools' standard notice.
+$(VENV)/.project: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q "setuptools>=70.1"
+	$(BIN)/pip install -qq --no-deps --no-build-isolation -e .
+	touch $@
+
 compile-translations: $(VENV)/.run-deps
 	$(BIN)/pybabel compile -d crowdq/translations 2>&1 | grep -v "^compiling" || true
 
@@ -29,7 +36,7 @@ update-translations: $(VENV)/.run-deps
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o crowdq/translations/messages.pot .
 	$(BIN)/pybabel update -i crowdq/translations/messages.pot -d crowdq/translations --no-fuzzy-matching
 
-run: $(VENV)/.run-deps compile-translations
+run: $(VENV)/.run-deps $(VENV)/.project compile-translations
 	CROWDQ_ENV=development $(BIN)/flask --app wsgi crowdq upgrade
 	CROWDQ_ENV=development $(BIN)/flask --app wsgi crowdq seed-demo
 	@echo "crowdq runs at http://127.0.0.1:5000 (demo log-ins: see README)"
@@ -47,16 +54,16 @@ chromium:
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 
-test: $(VENV)/.dev-deps compile-translations chromium
+test: $(VENV)/.dev-deps $(VENV)/.project compile-translations chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 # The same suite against PostgreSQL (CI runs this when one is reachable).
-test-pg: $(VENV)/.dev-deps compile-translations chromium
+test-pg: $(VENV)/.dev-deps $(VENV)/.project compile-translations chromium
 	CROWDQ_TEST_DATABASE_URL=$${CROWDQ_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
-bench: $(VENV)/.dev-deps compile-translations
+bench: $(VENV)/.dev-deps $(VENV)/.project compile-translations
 	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) instance/crowdq.db* .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance/crowdq.db* .pytest_cache .ruff_cache build dist *.egg-info

@@ -12,6 +12,18 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
+def _instance_dir() -> Path:
+    """Flask's instance folder for crowdq (the same as `app.instance_path`): `instance/` beside the code in a
+    checkout or an editable install, `<prefix>/var/crowdq-instance` when installed into site-packages."""
+    from flask.sansio.scaffold import find_package
+
+    prefix, package_path = find_package("crowdq")
+    return Path(package_path, "instance") if prefix is None else Path(prefix, "var", "crowdq-instance")
+
+
+INSTANCE_DIR = _instance_dir()
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -24,7 +36,7 @@ class Config:
     DEBUG = False
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'crowdq.db'}")
+    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'crowdq.db'}")
     REDIS_URL = os.environ.get("REDIS_URL")
     # Rate limits are per client address; Redis keeps them across workers.
     RATELIMIT_ENABLED = True

@@ -26,7 +26,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def free_port() -> int:
@@ -141,7 +140,6 @@ def main() -> None:
     env = dict(
         os.environ,
         DATABASE_URL=args.database_url,
-        PYTHONPATH=str(ROOT),
         CROWDQ_ENV="production",
         SECRET_KEY="bench-secret-" + "x" * 20,
         PAGE_CACHE_SECONDS=str(args.page_cache),

@@ -7,15 +7,11 @@ shows what crowdq's own work costs. `/bare` bypasses every crowdq hook.
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from flask import Flask
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from flask import Flask  # noqa: E402
-from werkzeug.middleware.dispatcher import DispatcherMiddleware  # noqa: E402
-
-from crowdq import create_app  # noqa: E402
+from crowdq import create_app
 
 bare = Flask("bare")
 

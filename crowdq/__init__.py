@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Flask
 
 from config import Config, ProductionConfig, config_for
+from crowdq.resources import resource_dir
 
 
 def create_app(config: str | type[Config] | dict | None = None, **overrides) -> Flask:
     """Build the app: config, extensions, blueprints, error handlers, CLI."""
     app = Flask(
         __name__,
-        template_folder="../templates",
+        template_folder=resource_dir("templates"),
         static_folder="static",
         instance_relative_config=False,
     )

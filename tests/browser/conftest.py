@@ -5,8 +5,8 @@ fixtures), a live werkzeug server on a free port, and a fresh browser
 context; the browser itself is started once per session.
 
 The folder is skipped when Chromium or the Python packages are missing.
-Run it with `PYTHONPATH=. .venv/bin/pytest tests/browser` (compile the
-catalogues first: `.venv/bin/pybabel compile -d crowdq/translations`);
+Run it with `.venv/bin/pytest tests/browser` (after `make test` has set
+up `.venv`, which installs crowdq editable, and compiled the catalogues);
 leave it out with `-m "not browser"`. Add `-s` to see axe's moderate and
 minor findings, which are printed but do not fail.
 """

@@ -19,15 +19,13 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import text
 
-from sqlalchemy import text  # noqa: E402
-
-from crowdq import create_app  # noqa: E402
-from crowdq.accounts.passwords import hash_password  # noqa: E402
-from crowdq.db import engine as current_engine  # noqa: E402
-from crowdq.questions import trending  # noqa: E402
-from crowdq.search import analysis  # noqa: E402
+from crowdq import create_app
+from crowdq.accounts.passwords import hash_password
+from crowdq.db import engine as current_engine
+from crowdq.questions import trending
+from crowdq.search import analysis
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 WORDS = {
@@ -264,13 +262,13 @@ def load(eng, args) -> None:
                 user = (base + j * step) % args.members + 1
                 yield user, q + 1, ts(created[q] + timedelta(seconds=age * rng.random()))
 
-    scores = [0.0] * args.questions
+    scores = [trending.EMPTY] * args.questions  # log2 of the decayed vote sums
     last_vote = [None] * args.questions
 
     def scored_votes():
         for user, qid, when in vote_rows():
             moment = when if pg else datetime.fromisoformat(when).replace(tzinfo=UTC)
-            scores[qid - 1] += trending.weight(moment)
+            scores[qid - 1] = trending.logaddexp2(scores[qid - 1], trending.vote_term(moment))
             if last_vote[qid - 1] is None or moment > last_vote[qid - 1]:
                 last_vote[qid - 1] = moment
             yield user, qid, when
@@ -296,7 +294,7 @@ def load(eng, args) -> None:
                 counts[q],
                 comment_counts[q],
                 0,
-                0.0,
+                trending.EMPTY,
                 ts(created[q]),
                 ts(created[q]),
             )

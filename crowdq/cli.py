@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from crowdq import db
 from crowdq.errors import Invalid
+from crowdq.resources import resource_dir
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = resource_dir("migrations")
 
 
 @click.group("crowdq")
@@ -36,10 +37,26 @@ def upgrade_database(revision: str = "head") -> None:
     from alembic import command
 
     url = db.engine().url
-    if url.get_backend_name() == "sqlite" and url.database:
+    sqlite = url.get_backend_name() == "sqlite"
+    if sqlite and url.database:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    with db.engine().begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    with db.engine().connect() as connection:
+        raw = connection.connection.dbapi_connection if sqlite else None
+        if raw is not None:
+            # SQLite changes a table by copying it and dropping the old one;
+            # with foreign keys on, that drop would cascade to every vote,
+            # follow and comment. The pragma works only outside a transaction.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+                if raw is not None:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 @cli.command("upgrade")
@@ -72,6 +89,49 @@ def create_user_cmd(email: str, name: str, password: str, role: str, confirmed: 
         click.echo(
             f"{'created' if created else 'updated'} user {user.id} <{user.email}> roles: {', '.join(user.role_names()) or 'unconfirmed'}"
         )
+
+
+@cli.command("create-topic")
+@click.argument("slug")
+@click.option("--name-nl", help="Dutch name (required for a new topic).")
+@click.option("--name-en", help="English name (required for a new topic).")
+@click.option("--description-nl", help="Short Dutch description.")
+@click.option("--description-en", help="Short English description.")
+@click.option("--position", type=click.IntRange(0, 9999), help="Place in lists (lower comes first).")
+@with_appcontext
+def create_topic_cmd(
+    slug: str,
+    name_nl: str | None,
+    name_en: str | None,
+    description_nl: str | None,
+    description_en: str | None,
+    position: int | None,
+) -> None:
+    """Create the topic SLUG, or update the one with that slug (idempotent).
+
+    Options left out keep the topic's current values.
+    """
+    from crowdq.policy import COMMAND_LINE
+    from crowdq.questions import topics
+
+    with Session(db.engine()) as session, session.begin():
+        try:
+            topic, outcome = topics.upsert_topic(
+                session,
+                COMMAND_LINE,
+                slug,
+                name_nl=name_nl,
+                name_en=name_en,
+                description_nl=description_nl,
+                description_en=description_en,
+                position=position,
+            )
+        except Invalid as error:
+            option = {"slug": "SLUG"}
+            raise click.BadParameter(
+                "; ".join(f"{option.get(k, '--' + k.replace('_', '-'))}: {v}" for k, v in error.fields.items())
+            ) from None
+        click.echo(f"topic {topic.slug} {outcome}: {topic.name_en} / {topic.name_nl}")
 
 
 @cli.command("seed-demo")
@@ -109,10 +169,10 @@ def send_mail_cmd(loop: bool, interval: int, limit: int) -> None:
 
 
 @cli.command("check-counts")
-@click.option("--fix", is_flag=True, help="Rewrite wrong counts from the rows they count.")
+@click.option("--fix", is_flag=True, help="Rewrite wrong counts and trending scores from the rows they count.")
 @with_appcontext
 def check_counts_cmd(fix: bool) -> None:
-    """Compare each question's vote/follower/comment counts with the rows."""
+    """Compare each question's vote/follower/comment counts and trending score with the rows."""
     from crowdq.questions import counts
 
     with Session(db.engine()) as session, session.begin():

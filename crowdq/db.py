@@ -26,6 +26,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# Ids are 32-bit integers on PostgreSQL; anything larger cannot exist.
+MAX_ID = 2**31 - 1
+
 # Set for requests that will write, read by the SQLite BEGIN hook.
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
 
@@ -86,6 +89,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
+        # SQL functions the models need (the trending score), in Python.
+        from crowdq.questions.trending import register_sqlite_functions
+
+        register_sqlite_functions(dbapi_connection)
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")

@@ -7,3 +7,10 @@ CHOICE_MESSAGES = {
     "invalid_choice_message": _l("Choose one of the options in the list."),
     "invalid_value_message": _l("Choose one of the options in the list."),
 }
+
+
+def optional_int(value):
+    """Coerce a select's value: "" (or None) means no choice, else a whole number."""
+    if value is None or value == "":
+        return None
+    return int(value)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from crowdq.db import MAX_ID
 from crowdq.errors import Invalid
-
-# Ids are 32-bit integers on PostgreSQL; anything larger cannot exist.
-MAX_ID = 2**31 - 1
 
 
 def apply_errors(form: FlaskForm, error: Invalid) -> None:
@@ -54,3 +53,20 @@ def small_int(raw: str | None, maximum: int = MAX_ID) -> int | None:
 
 def current_path() -> str:
     return request.full_path.rstrip("?") if request.query_string else request.path
+
+
+def write_limit() -> str:
+    """The rate limit on writes (Flask-Limiter reads it per request)."""
+    return current_app.config["RATELIMIT_WRITE"]
+
+
+def posted_flag(name: str) -> bool:
+    """The '0'/'1' field of a one-button form, after its CSRF check."""
+    from crowdq.accounts.forms import EmptyForm
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    value = request.form.get(name, "1")
+    if value not in ("0", "1"):
+        raise Invalid({name: _("Unknown value.")})
+    return value == "1"

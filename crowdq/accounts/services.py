@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 from crowdq import events
 from crowdq.accounts import passwords, tokens
 from crowdq.accounts.models import User
-from crowdq.db import utcnow
+from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Invalid
 from crowdq.mail import outbox
 from crowdq.text import normalise_line, normalise_text
-from crowdq.web import MAX_ID
 
 NAME_MIN, NAME_MAX = 2, 60
 BIO_MAX = 500

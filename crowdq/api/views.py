@@ -15,6 +15,17 @@ bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
 
+def topic_json(topic) -> dict | None:
+    """A topic as the API gives it: its slug and its name in every language."""
+    if topic is None:
+        return None
+    return {
+        "slug": topic.slug,
+        "name": {"en": topic.name_en, "nl": topic.name_nl},
+        "archived": topic.is_archived,
+    }
+
+
 def question_json(q: Question) -> dict:
     return {
         "id": q.id,
@@ -23,7 +34,7 @@ def question_json(q: Question) -> dict:
         "body": q.body,
         "body_html": q.body_html,
         "language": q.language,
-        "topic": q.topic.slug if q.topic else None,
+        "topic": topic_json(q.topic),
         "tags": [t.name for t in q.tags],
         "place": q.place,
         "status": q.status,

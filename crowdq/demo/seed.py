@@ -102,10 +102,11 @@ def seed(session: Session) -> bool:
     session.add(ProjectMember(project_id=project.id, user_id=staff["researcher@example.org"].id))
 
     topics = {}
-    for t in content.TOPICS:
+    for position, t in enumerate(content.TOPICS, start=1):
         topic = session.scalar(select(Topic).where(Topic.slug == t["slug"])) or Topic(slug=t["slug"])
         for key in ("name_en", "name_nl", "description_en", "description_nl"):
             setattr(topic, key, t[key])
+        topic.position = position
         session.add(topic)
         topics[t["slug"]] = topic
     topics["water-and-soil"].organisation_id = organisations[0].id
@@ -137,12 +138,12 @@ def seed(session: Session) -> bool:
         session.flush()
         session.add(QuestionFollow(user_id=author.id, question_id=question.id))
         voters = rng.sample(everyone, k=rng.choice([0, 1, 2, 3, 5, 8, 12, 16, 20]))
-        score = 0.0
+        score = trending.EMPTY
         last_vote = None
         for voter in voters:
             voted_at = created + (now - created) * rng.random()
             session.add(Vote(user_id=voter.id, question_id=question.id, created_at=voted_at))
-            score += trending.weight(voted_at)
+            score = trending.logaddexp2(score, trending.vote_term(voted_at))
             last_vote = max(last_vote or voted_at, voted_at)
             if voter.id != author.id:
                 session.add(QuestionFollow(user_id=voter.id, question_id=question.id))

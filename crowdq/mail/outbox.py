@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from crowdq.admin import settings
 from crowdq.mail.models import OutboxMessage
 
 
@@ -20,6 +21,9 @@ def queue(session: Session, to_address: str, kind: str, locale: str | None, **co
     no mail goes out.
     """
     locale = locale if locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    # The site name comes through the caller's session: outside a request
+    # another session could wait on this transaction's write lock.
+    context.setdefault("site", settings.display(session))
     with force_locale(locale):
         if has_request_context():
             rendered = render_template(f"mail/{kind}.txt", **context)

@@ -8,11 +8,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from crowdq import events, policy, text
-from crowdq.db import utcnow
+from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.moderation.models import FLAG_REASONS, Flag
 from crowdq.questions.models import Comment, Question
-from crowdq.web import MAX_ID
 
 COMMENT_MAX = 5_000
 FLAG_NOTE_MAX = 500

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from crowdq import events, policy, search, text
 from crowdq.db import utcnow
 from crowdq.errors import Invalid
-from crowdq.questions import services
+from crowdq.questions import services, topics
 from crowdq.questions.models import Question, QuestionRevision, Vote
 
 
@@ -37,7 +37,7 @@ def edit(
     *,
     title: str,
     body: str,
-    topic_id: int,
+    topic_id: int | None,
     language: str,
     tags: str | list[str] | None,
     place: str | None,
@@ -45,7 +45,7 @@ def edit(
     """Apply an edit; returns False when nothing changed (no revision then)."""
     policy.require(actor, "question.edit", question)
     new_title, new_body = services.clean_title(title), services.clean_body(body)
-    topic = services.topic_by_id(session, topic_id)
+    topic = topics.topic_for_question(session, topic_id, current_topic_id=question.topic_id)
     new_language = services.clean_language(language)
     tag_names, new_place = services.clean_tags(tags), services.clean_place(place)
     if new_title != question.title and title_locked(session, question):
@@ -60,7 +60,7 @@ def edit(
     changed = (
         new_title != question.title
         or new_body != question.body
-        or topic.id != question.topic_id
+        or (topic.id if topic else None) != question.topic_id
         or new_language != question.language
         or new_place != question.place
         or tag_names != [t.name for t in question.tags]

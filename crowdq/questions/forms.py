@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from crowdq.forms_common import CHOICE_MESSAGES, TOO_LONG
+from crowdq.forms_common import CHOICE_MESSAGES, TOO_LONG, optional_int
 from crowdq.moderation.models import FLAG_REASONS
 
 
@@ -28,7 +28,13 @@ class QuestionForm(FlaskForm):
         validators=[Length(max=10_000, message=TOO_LONG)],
         render_kw={"rows": 8},
     )
-    topic = SelectField(_l("Topic"), coerce=int, validate_choice=True, **CHOICE_MESSAGES)
+    topic = SelectField(
+        _l("Topic"),
+        description=_l("Optional. Choose the topic that fits best, or none."),
+        coerce=optional_int,
+        validate_choice=True,
+        **CHOICE_MESSAGES,
+    )
     language = SelectField(
         _l("Language of your question"),
         choices=[("nl", "Nederlands"), ("en", "English")],

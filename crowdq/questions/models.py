@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdq.accounts.models import User
 from crowdq.db import Base, UTCDateTime, one_of, utcnow
+from crowdq.questions.trending import EMPTY
 
 # Indexes with a DESC column: Alembic cannot compare them (it sees an
 # expression), so schema comparisons skip them and a test checks they exist.
@@ -48,7 +49,16 @@ class Topic(Base):
     description_nl: Mapped[str] = mapped_column(Text, default="")
     # A sponsoring organisation (calls for questions build on this).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    # Lists show topics by position, then name; admins set it.
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Archived topics keep their questions and pages but take no new questions.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def name(self, locale: str) -> str:
         return self.name_nl if locale == "nl" else self.name_en
@@ -98,7 +108,8 @@ class Question(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(2))
-    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    # Optional: a fresh site has no topics, and a question may fit none.
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     place: Mapped[str | None] = mapped_column(String(100), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # A facilitator who entered the question for someone else.
@@ -117,12 +128,13 @@ class Question(Base):
     vote_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     follower_count: Mapped[int] = mapped_column(Integer, default=0)
-    trending_score: Mapped[float] = mapped_column(Float, default=0.0)
+    # log2 of the decayed vote sum; EMPTY (-1e300) without votes (see questions.trending).
+    trending_score: Mapped[float] = mapped_column(Float, default=EMPTY)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_vote_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    topic: Mapped[Topic] = relationship()
+    topic: Mapped[Topic | None] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.name)

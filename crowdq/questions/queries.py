@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
-from crowdq.db import utcnow
+from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Invalid
 from crowdq.organisations.models import Organisation
 from crowdq.questions.models import LANGUAGES, Question, Tag, Topic, question_tags
-from crowdq.web import MAX_ID
+from crowdq.questions.topics import NO_TOPIC
 
 SORTS = {
     "trending": _l("Trending"),
@@ -138,7 +138,9 @@ def _filtered(stmt, filters: Filters):
         stmt = stmt.where(Question.listed.is_(True))
         if filters.status:
             stmt = stmt.where(Question.status == filters.status)
-    if filters.topic:
+    if filters.topic == NO_TOPIC:
+        stmt = stmt.where(Question.topic_id.is_(None))
+    elif filters.topic:
         stmt = stmt.where(Question.topic_id == select(Topic.id).where(Topic.slug == filters.topic).scalar_subquery())
     if filters.language:
         stmt = stmt.where(Question.language == filters.language)
@@ -189,15 +191,17 @@ def list_questions(
 
 
 def topics_with_counts(session: Session) -> list[tuple[Topic, int]]:
+    """Open topics in the admins' order, each with its number of listed questions."""
     counts = (
         select(Question.topic_id, func.count().label("n"))
-        .where(Question.listed.is_(True))
+        .where(Question.listed.is_(True), Question.topic_id.is_not(None))
         .group_by(Question.topic_id)
         .subquery()
     )
     rows = session.execute(
         select(Topic, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.topic_id == Topic.id)
-        .order_by(Topic.slug)
+        .where(Topic.archived_at.is_(None))
+        .order_by(Topic.position, Topic.slug)
     )
     return [(topic, n) for topic, n in rows]

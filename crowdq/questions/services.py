@@ -11,16 +11,15 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crowdq import events, policy, search, text
-from crowdq.db import utcnow
+from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
-from crowdq.questions import settings, trending
-from crowdq.questions.models import LANGUAGES, Question, QuestionFollow, Tag, Topic, Vote
-from crowdq.web import MAX_ID
+from crowdq.questions import counts, settings, topics, trending
+from crowdq.questions.models import LANGUAGES, Question, QuestionFollow, Tag, Vote
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MAX = 10_000
@@ -75,13 +74,6 @@ def clean_language(value: str | None) -> str:
     return value
 
 
-def topic_by_id(session: Session, topic_id) -> Topic:
-    topic = session.get(Topic, topic_id) if isinstance(topic_id, int) else None
-    if topic is None:
-        raise Invalid({"topic": _("Choose a topic from the list.")})
-    return topic
-
-
 def tags_by_name(session: Session, names: list[str]) -> list[Tag]:
     if not names:
         return []
@@ -110,19 +102,20 @@ def submit(
     *,
     title: str,
     body: str,
-    topic_id: int,
     language: str,
+    topic_id: int | None = None,
     tags: str | list[str] | None = None,
     place: str | None = None,
 ) -> Question:
-    """A confirmed member asks a question; authors follow it automatically.
+    """A confirmed member asks a question, with or without a topic (not an
+    archived one); authors follow it automatically.
 
     A new member's first question is held for review when the site setting
     says so.
     """
     policy.require(actor, "question.create")
     title, body = clean_title(title), clean_body(body)
-    topic = topic_by_id(session, topic_id)
+    topic = topics.topic_for_question(session, topic_id)
     language = clean_language(language)
     tag_names, place = clean_tags(tags), clean_place(place)
     now = utcnow()
@@ -191,7 +184,8 @@ def vote(session: Session, actor, question: Question) -> bool:
         .where(Question.id == question.id)
         .values(
             vote_count=Question.vote_count + 1,
-            trending_score=Question.trending_score + trending.weight(now),
+            # Added in SQL to the current value, so racing votes both count.
+            trending_score=trending.with_vote(Question.trending_score, trending.vote_term(now)),
             last_vote_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -214,17 +208,21 @@ def unvote(session: Session, actor, question: Question) -> bool:
     ).first()
     if removed is None:
         return False
+    # Lock the question row (PostgreSQL; SQLite writers are serialised
+    # already) so the score read here stays current until commit: a racing
+    # vote waits and then adds itself to the new score, never lost or twice.
+    score = session.scalar(
+        select(Question.trending_score).where(Question.id == question.id).with_for_update(key_share=True)
+    )
+    # Subtract in log space when the vote is a small share of the score;
+    # otherwise (the last vote too: EMPTY) recompute from the remaining votes.
+    new_score = trending.after_withdrawal(score, trending.vote_term(removed.created_at))
+    if new_score is None:
+        new_score = counts.exact_trending_score(session, question.id)
     session.execute(
         update(Question)
         .where(Question.id == question.id)
-        .values(
-            vote_count=Question.vote_count - 1,
-            # Exactly zero when the last vote goes, so float rounding never lingers.
-            trending_score=case(
-                (Question.vote_count <= 1, 0.0),
-                else_=Question.trending_score - trending.weight(removed.created_at),
-            ),
-        )
+        .values(vote_count=Question.vote_count - 1, trending_score=new_score)
         .execution_options(synchronize_session=False)
     )
     events.record(session, "question.unvoted", actor, question)

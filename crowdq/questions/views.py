@@ -14,18 +14,12 @@ from crowdq.accounts.forms import EmptyForm
 from crowdq.db import session
 from crowdq.errors import Conflict, Invalid
 from crowdq.extensions import limiter
-from crowdq.questions import discussion, editing, queries, services
+from crowdq.questions import discussion, editing, queries, services, topics
 from crowdq.questions.forms import CommentForm, FlagForm, QuestionForm
 from crowdq.questions.models import QuestionRevision, Topic
-from crowdq.web import apply_errors, safe_next, small_int
+from crowdq.web import apply_errors, posted_flag, safe_next, small_int, write_limit
 
 bp = Blueprint("questions", __name__)
-
-
-def _write_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["RATELIMIT_WRITE"]
 
 
 def _vote_limit() -> str:
@@ -40,8 +34,9 @@ def _list_page(template: str, extra_filters: dict | None = None, **context):
     for key, value in (extra_filters or {}).items():
         setattr(filters, key, value)
     page = queries.list_questions(session, sort=sort, filters=filters, after=request.args.get("after") or None)
-    topics = session.scalars(select(Topic).order_by(Topic.slug)).all()
-    return render_template(template, page=page, sorts=queries.SORTS, topics=topics, **context)
+    return render_template(
+        template, page=page, sorts=queries.SORTS, topics=topics.all_topics(session), no_topic=topics.NO_TOPIC, **context
+    )
 
 
 @bp.route("/questions")
@@ -51,7 +46,7 @@ def index():
 
 @bp.route("/topics/<slug>")
 def topic(slug: str):
-    topic = session.scalar(select(Topic).where(Topic.slug == slug[:80]))
+    topic = topics.by_slug(session, slug)
     if topic is None:
         abort(404)
     return _list_page("questions/topic.html", extra_filters={"topic": topic.slug}, topic=topic)
@@ -62,14 +57,19 @@ def tag(name: str):
     return _list_page("questions/tag.html", extra_filters={"tag": name[:40].lower()}, tag_name=name[:40].lower())
 
 
-def _topic_choices():
+def _topic_choices(current: Topic | None = None) -> list[tuple]:
+    """No topic, then the open topics; a question's own archived topic stays choosable."""
     locale = str(get_locale())
-    return [(t.id, t.name(locale)) for t in session.scalars(select(Topic).order_by(Topic.slug))]
+    choices = [("", _("No topic"))]
+    choices += [(t.id, t.name(locale)) for t in topics.open_topics(session)]
+    if current is not None and current.is_archived:
+        choices.append((current.id, _("%(name)s (archived)", name=current.name(locale))))
+    return choices
 
 
 @bp.route("/questions/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
+@limiter.limit(write_limit, exempt_when=lambda: request.method != "POST")
 def new():
     """Ask a question; before publishing, show look-alikes (a step that works without JS)."""
     policy.require(current_user, "question.create")
@@ -77,6 +77,10 @@ def new():
     form.topic.choices = _topic_choices()
     if request.method == "GET":
         form.language.data = str(get_locale())
+        # "Ask a question" on a topic page arrives with ?topic=<slug>.
+        chosen = topics.by_slug(session, request.args.get("topic") or "")
+        if chosen is not None and not chosen.is_archived:
+            form.topic.data = chosen.id
     similar = []
     if form.validate_on_submit():
         if form.confirmed.data != "1":
@@ -118,7 +122,7 @@ def similar():
 
 @bp.route("/questions/<int(max=2147483647):question_id>/edit", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
+@limiter.limit(write_limit, exempt_when=lambda: request.method != "POST")
 def edit(question_id: int):
     question = services.get_question(session, question_id, current_user)
     policy.require(current_user, "question.edit", question)
@@ -132,7 +136,7 @@ def edit(question_id: int):
             "place": question.place or "",
         }
     )
-    form.topic.choices = _topic_choices()
+    form.topic.choices = _topic_choices(question.topic)
     locked = editing.title_locked(session, question) and not policy.can(
         current_user, "question.edit_locked_title", question
     )
@@ -155,7 +159,7 @@ def edit(question_id: int):
 @login_required
 def close_comments(question_id: int):
     question = services.get_question(session, question_id, current_user)
-    closed = _posted_flag("closed")
+    closed = posted_flag("closed")
     discussion.set_comments_closed(session, current_user, question, closed)
     flash(_("Comments are closed.") if closed else _("Comments are open again."), "success")
     return redirect(url_for("questions.show", question_id=question.id))
@@ -188,7 +192,7 @@ def question_revisions(question_id: int) -> list[QuestionRevision]:
 @limiter.limit(_vote_limit)
 def vote(question_id: int):
     question = services.get_question(session, question_id, current_user)
-    wanted = _posted_flag("vote")
+    wanted = posted_flag("vote")
     try:
         if wanted:
             services.vote(session, current_user, question)
@@ -217,26 +221,16 @@ def vote(question_id: int):
     )
 
 
-def _posted_flag(name: str) -> bool:
-    """The '0'/'1' field of a one-button form, after its CSRF check."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    value = request.form.get(name, "1")
-    if value not in ("0", "1"):
-        raise Invalid({name: _("Unknown value.")})
-    return value == "1"
-
-
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
 @bp.route("/questions/<int(max=2147483647):question_id>/follow", methods=["POST"])
 @login_required
-@limiter.limit(_write_limit)
+@limiter.limit(write_limit)
 def follow(question_id: int):
     question = services.get_question(session, question_id, current_user)
-    wanted = _posted_flag("follow")
+    wanted = posted_flag("follow")
     services.set_following(session, current_user, question, wanted)
     flash(_("You now follow this question.") if wanted else _("You no longer follow this question."), "success")
     return redirect(url_for("questions.show", question_id=question.id))
@@ -244,7 +238,7 @@ def follow(question_id: int):
 
 @bp.route("/questions/<int(max=2147483647):question_id>/comments", methods=["POST"])
 @login_required
-@limiter.limit(_write_limit)
+@limiter.limit(write_limit)
 def comment(question_id: int):
     question = services.get_question(session, question_id, current_user)
     form = CommentForm()
@@ -278,7 +272,7 @@ def reply(comment_id: int):
 
 @bp.route("/comments/<int(max=2147483647):comment_id>/edit", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
+@limiter.limit(write_limit, exempt_when=lambda: request.method != "POST")
 def edit_comment(comment_id: int):
     comment = discussion.get_comment(session, comment_id)
     policy.require(current_user, "comment.edit", comment)
@@ -307,7 +301,7 @@ def delete_comment(comment_id: int):
 
 @bp.route("/comments/<int(max=2147483647):comment_id>/flag", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_write_limit, exempt_when=lambda: request.method != "POST")
+@limiter.limit(write_limit, exempt_when=lambda: request.method != "POST")
 def flag_comment(comment_id: int):
     comment = discussion.get_comment(session, comment_id)
     policy.require(current_user, "content.flag", comment)

@@ -46,3 +46,23 @@ def test_pages_fit_the_screen_without_horizontal_scrolling(page, seed, width):
 
     problems = [p for p in problems if p]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_admin_pages_fit_the_screen_without_horizontal_scrolling(page, seed, make_user, width):
+    admin = make_user("admin", email="admin@example.org", display_name="Anna Administrator-Verhoeven")
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, admin.email)
+    problems = []
+    for name, path in {
+        "admin": "/admin",
+        "admin-topics": "/admin/topics",
+        "admin-topic": f"/admin/topics/{seed.topic.id}",
+        "admin-members": "/admin/members",
+        "admin-member": f"/admin/members/{seed.member.id}",
+    }.items():
+        response = page.goto(path)
+        assert response.status == 200, f"{path} answered {response.status}"
+        problems.append(_shoot_and_measure(page, name, width))
+    problems = [p for p in problems if p]
+    assert not problems, "\n".join(problems)

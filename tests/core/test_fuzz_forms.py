@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from crowdq.accounts import tokens
 from crowdq.questions import discussion
-from crowdq.text import normalise_text
+from crowdq.text import normalise_line, normalise_text
 from tests.conftest import PASSWORD, csrf_from, link_in, login, outbox
 from tests.core.test_fuzz_urls import CHARS, NASTY, numbers, texts
 
@@ -314,7 +314,7 @@ QUESTION_FIELDS = payloads(
     {
         "title": st.one_of(st.sampled_from(["Why is the water in the canal so green?", "the and of"]), texts),
         "body": long_texts,
-        "topic": st.one_of(numbers, texts),
+        "topic": st.one_of(st.just(""), numbers, texts),
         "language": st.one_of(st.sampled_from(["de", "EN", " en"]), texts),
         "tags": st.one_of(
             st.sampled_from(["a,b,c,d,e,f", "a-b, c_d", ",,,", "x" * 41, "ümlaut,日本語", "-a-", "a--b"]), texts
@@ -331,10 +331,20 @@ def _question_payload(data: dict, topic) -> dict:
     return data
 
 
+def _topic_ok(value, topic) -> bool:
+    """No topic (left out or empty) or the one topic there is, as the form reads it."""
+    if value is None or value == "":
+        return True
+    try:
+        return int(value) == topic.id
+    except ValueError:
+        return False
+
+
 def _assert_question_answer(response, data: dict, topic) -> None:
     # 200: the form again, showing look-alike questions before publishing.
     assert_answer(response, (200, 302, 400))
-    if data.get("language") not in ("en", "nl") or data.get("topic") != str(topic.id):
+    if data.get("language") not in ("en", "nl") or not _topic_ok(data.get("topic"), topic):
         assert response.status_code == 400
 
 
@@ -468,12 +478,92 @@ def test_flag_form_survives_any_input(member, comments, data):
 
 
 @FUZZ
-@given(data=payloads({"hold_first_questions": st.sampled_from(["y", ""])}, {"hold_first_questions": checkboxes}))
+@given(
+    data=payloads(
+        {
+            "site_name": good_names,
+            "welcome_en": good_texts,
+            "welcome_nl": good_texts,
+            "hold_first_questions": st.sampled_from(["y", ""]),
+        },
+        {"site_name": texts, "welcome_en": long_texts, "welcome_nl": long_texts, "hold_first_questions": checkboxes},
+    )
+)
 def test_admin_settings_survive_any_input(client, make_user, data):
     login(client, make_user("admin"))
     token = token_for(client, "/admin")
     response = client.post("/admin", data={"csrf_token": token, **data})
-    assert response.status_code == (400 if any("\x00" in str(v) for v in data.values()) else 302)
+    assert_answer(response)
+    # A field left out keeps its current value.
+    if any("\x00" in str(v) for v in data.values()) or ("site_name" in data and not normalise_line(data["site_name"])):
+        assert response.status_code == 400
+    if response.status_code == 302:
+        assert client.get("/").status_code == 200
+
+
+good_slugs = st.from_regex(r"\A[a-z0-9]{2,10}(-[a-z0-9]{1,8}){0,3}\Z").filter(lambda s: s not in ("none", "new"))
+
+
+@FUZZ
+@given(
+    data=payloads(
+        {
+            "name_en": good_names,
+            "name_nl": good_names,
+            "slug": st.one_of(good_slugs, st.just("")),
+            "description_en": st.text(CHARS, max_size=400),
+            "description_nl": st.text(CHARS, max_size=400),
+            "position": st.one_of(st.just(""), st.integers(0, 9999).map(str)),
+        },
+        {
+            "name_en": texts,
+            "name_nl": texts,
+            "slug": st.one_of(st.sampled_from(["none", "new", "A-b", "a--b", "-a", "ü", "x" * 81, "water"]), texts),
+            "description_en": long_texts,
+            "description_nl": long_texts,
+            "position": st.one_of(st.sampled_from(["-1", "10000", "1.5", "٣", "1e3", "99999999999999999999"]), numbers),
+        },
+    ),
+    existing=st.booleans(),
+)
+def test_topic_forms_survive_any_input(client, make_user, topic, data, existing):
+    login(client, make_user("admin"))
+    url = f"/admin/topics/{topic.id}" if existing else "/admin/topics/new"
+    response = client.post(url, data={"csrf_token": token_for(client, url), **data})
+    assert_answer(response)
+    # Editing, a field left out keeps the topic's current value.
+    if any(blank(data, name) and (name in data or not existing) for name in ("name_en", "name_nl")):
+        assert response.status_code == 400
+    if response.status_code == 302:
+        assert client.get("/questions").status_code == 200
+        assert client.get("/admin/topics").status_code == 200
+
+
+@FUZZ
+@given(
+    data=payloads(
+        {
+            "change": st.sampled_from(["grant:moderator", "grant:researcher", "grant:admin"]),
+            "reason": st.text(CHARS, min_size=3, max_size=400).filter(lambda r: len(normalise_text(r)) >= 3),
+        },
+        {
+            "change": st.one_of(
+                st.sampled_from(["", "grant", "grant:", ":admin", "revoke:admin", "grant:king", "grant:admin:x"]),
+                texts,
+            ),
+            "reason": long_texts,
+        },
+    )
+)
+def test_role_form_survives_any_input(client, make_user, data):
+    login(client, make_user("admin"))
+    member = make_user()
+    url = f"/admin/members/{member.id}"
+    response = client.post(url, data={"csrf_token": token_for(client, url), **data})
+    assert_answer(response, (302, 400, 409))
+    if len(normalise_text(data.get("reason"))) < 3:
+        assert response.status_code == 400
+    assert client.get(url).status_code == 200
 
 
 # --- CSRF ---------------------------------------------------------------------------------------
@@ -499,6 +589,10 @@ POSTS = [
     ("/comments/COMMENT/delete", True),
     ("/language/nl", True),
     ("/admin", True),
+    ("/admin/topics/new", True),
+    ("/admin/topics/TOPIC", True),
+    ("/admin/topics/TOPIC/archived", True),
+    ("/admin/members/USER", True),
 ]
 bad_tokens = st.one_of(
     st.none(),
@@ -513,15 +607,28 @@ bad_tokens = st.one_of(
 @pytest.mark.parametrize("path, logged_in", POSTS)
 @settings(FUZZ, max_examples=15)
 @given(token=bad_tokens, field=st.sampled_from(["csrf_token", "profile-csrf_token", "x-csrf_token"]))
-def test_posts_without_valid_csrf_token_are_refused(client, db, make_user, question, path, logged_in, token, field):
+def test_posts_without_valid_csrf_token_are_refused(
+    client, db, make_user, topic, question, path, logged_in, token, field
+):
     user = make_user("admin")
     comment = discussion.add_comment(db, user, question, "Mine.")
     db.commit()
     reset = tokens.make("reset", {"u": user.id, "h": tokens.fingerprint(user.password_hash)})
     url = path.replace("QUESTION", str(question.id)).replace("COMMENT", str(comment.id)).replace("RESET", reset)
+    url = url.replace("TOPIC", str(topic.id)).replace("USER", str(user.id))
     if logged_in:
         login(client, user)
-    data = {"email": user.email, "password": PASSWORD, "body": "Hello there", "vote": "1"}
+    data = {
+        "email": user.email,
+        "password": PASSWORD,
+        "body": "Hello there",
+        "vote": "1",
+        "name_en": "Rivers",
+        "name_nl": "Rivieren",
+        "site_name": "Elsewhere",
+        "change": "grant:moderator",
+        "reason": "Forged.",
+    }
     if token is not None:
         data[field] = token
     response = client.post(url, data=data)

@@ -163,7 +163,7 @@ def one_of_known(known: list[str]):
 LIST_PARAMS = {
     "sort": one_of_known(SORTS),
     "after": cursors,
-    "topic": one_of_known(["water", "nowhere"]),
+    "topic": one_of_known(["water", "nowhere", "none"]),
     "status": one_of_known(STATUSES),
     "language": one_of_known(["en", "nl"]),
     "organisation": texts,
@@ -444,6 +444,46 @@ def test_member_pages_with_integer_paths_answer_404(client, make_user, content, 
         assert response.status_code < 500
         if number not in {q.id for q in questions}:
             assert response.status_code in (403, 404), (template, number, response.status_code)
+
+
+# --- admin pages --------------------------------------------------------------------------
+MEMBER_ROLES = ["", "admin", "moderator", "researcher", "unconfirmed", "restricted"]
+
+
+@FUZZ
+@given(
+    params=st.fixed_dictionaries(
+        {},
+        optional={
+            "q": st.one_of(st.sampled_from(["%", "_", "\\", "member", "@example.org", "x" * 101]), texts),
+            "role": one_of_known(MEMBER_ROLES),
+            "after": st.one_of(numbers, texts),
+        },
+    )
+)
+@example(params={"q": "\x00"})
+@example(params={"after": "2147483648"})
+def test_admin_member_list_survives_any_query_parameters(client, make_user, content, params):
+    login(client, make_user("admin"))
+    response = client.get("/admin/members", query_string=params)
+    assert response.status_code in (200, 400), (params, response.status_code)
+    if _is_bad(params.get("role"), MEMBER_ROLES) or len((params.get("q") or "").strip()) > 100:
+        assert response.status_code == 400
+
+
+@FEW
+@given(number=huge_ints)
+@example(number=2**31)
+def test_admin_pages_with_integer_paths_answer_404(client, make_user, topic, number):
+    admin = make_user("admin")
+    login(client, admin)
+    token = csrf_from(client.get("/admin").get_data(as_text=True))
+    known = {admin.id, topic.id}
+    for template in ("/admin/topics/{}", "/admin/members/{}"):
+        response = client.get(template.format(number))
+        assert response.status_code in ((200, 404) if number in known else (404,)), (template, number)
+    response = client.post(f"/admin/topics/{number}/archived", data={"csrf_token": token, "archived": "1"})
+    assert response.status_code in ((302, 404) if number in known else (404,)), number
 
 
 # --- headers and cookies ------------------------------------------------------------------

@@ -43,6 +43,9 @@ MATRIX = {
     "comments.close": {"moderator", "admin"},
     "admin.view": {"admin"},
     "settings.change": {"admin"},
+    "topic.manage": {"admin"},
+    "members.view": {"admin"},
+    "roles.change": {"admin"},
     "account.manage": {"unconfirmed", "citizen", "researcher", "moderator", "admin", "suspended", "banned"},
     "comment.delete": {"moderator", "admin"},
     "comment.edit": set(),
@@ -72,7 +75,6 @@ def test_matrix_covers_every_rule_that_acts_on_others():
         "question.view",
         "revision.view",
         "question.moderate",
-        "roles.change",
         "organisation.act",
         "organisation.manage",
     }
@@ -144,3 +146,9 @@ def test_organisation_members_act_only_for_their_verified_organisation():
     org.verified_at = None
     assert not policy.can(member, "organisation.act", org)
     assert not policy.can(user("suspended", uid=1), "organisation.act", org)
+
+
+def test_the_command_line_may_do_everything_but_unknown_actions_still_fail():
+    assert all(policy.can(policy.COMMAND_LINE, action) for action in policy.RULES)
+    with pytest.raises(KeyError):
+        policy.can(policy.COMMAND_LINE, "question.teleport")

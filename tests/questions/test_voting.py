@@ -121,15 +121,15 @@ def test_trending_prefers_recent_votes(db, make_user, make_question):
     from crowdq.db import utcnow
 
     now = utcnow()
-    assert trending.weight(now) / trending.weight(now - timedelta(seconds=trending.HALF_LIFE_SECONDS)) == pytest.approx(
-        2
+    assert trending.vote_term(now) - trending.vote_term(now - timedelta(seconds=trending.HALF_LIFE_SECONDS)) == (
+        pytest.approx(1)
     )
     old, fresh = make_question(), make_question()
     for _ in range(3):
         db.add(Vote(user_id=make_user().id, question_id=old.id, created_at=now - timedelta(days=20)))
     db.add(Vote(user_id=make_user().id, question_id=fresh.id, created_at=now))
-    old.trending_score = 3 * trending.weight(now - timedelta(days=20))
-    fresh.trending_score = trending.weight(now)
+    old.trending_score = trending.score_of([trending.vote_term(now - timedelta(days=20))] * 3)
+    fresh.trending_score = trending.vote_term(now)
     db.commit()
     from crowdq.questions import queries
 
@@ -148,10 +148,10 @@ def test_count_always_equals_the_number_of_votes(db, make_user, make_question, a
     true_count = db.scalar(select(func.count()).select_from(Vote).where(Vote.question_id == question.id))
     assert question.vote_count == true_count
     assert counts.wrong_counts(db) == []
-    expected = sum(
-        trending.weight(v.created_at) for v in db.scalars(select(Vote).where(Vote.question_id == question.id))
+    expected = trending.score_of(
+        trending.vote_term(v.created_at) for v in db.scalars(select(Vote).where(Vote.question_id == question.id))
     )
-    # Compare in "votes as of now" units: the raw scores are huge floats.
+    assert trending.same_score(question.trending_score, expected)
     now = utcnow()
     assert trending.decayed(question.trending_score, now) == pytest.approx(trending.decayed(expected, now), abs=1e-9)
 

@@ -31,6 +31,11 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str) -> list[str]:
+    """A comma-separated variable as a list (blanks dropped); unset or empty gives []."""
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
 class Config:
     ENV_NAME = "base"
     DEBUG = False
@@ -38,9 +43,13 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'crowdq.db'}")
     REDIS_URL = os.environ.get("REDIS_URL")
-    # Rate limits are per client address; Redis keeps them across workers.
+    # Rate limits are per client address (log-in also per account); with REDIS_URL all worker processes share
+    # one count, without it each process counts alone (see README, Security).
     RATELIMIT_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    # Failed log-ins per account (the email posted), from any address: slows guessing one member's password
+    # from many addresses. The price: someone failing on purpose can keep the member out for up to an hour.
+    RATELIMIT_LOGIN_ACCOUNT = "5 per minute;30 per hour"
     RATELIMIT_REGISTER = "5 per minute;20 per hour"
     RATELIMIT_WRITE = "30 per minute;300 per hour"
     RATELIMIT_VOTE = "60 per minute;600 per hour"
@@ -73,13 +82,28 @@ class Config:
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "crowdq <noreply@crowdq.localhost>")
     MAIL_MAX_ATTEMPTS = 8
-    # Public base URL for links in mails sent by the worker (outside a request).
+    # The public address of the site: every absolute URL (links in mails, the API's `url`/`next` fields) is
+    # built from it, never from the request's Host header (crowdq/urls.py). It may carry a path prefix
+    # (https://example.org/crowdq). Production refuses to start without it.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Host names the site answers to (Flask's TRUSTED_HOSTS; ".example.org" also allows its subdomains);
+    # other Host headers get a 400. Empty (the default) accepts any host.
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS") or None
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (Werkzeug's ProxyFix).
+    # 0 (the default) ignores those headers: a client could forge them. Checked in create_app.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
 
     # Site settings default; admins override them in the database.
     HOLD_FIRST_QUESTIONS = _bool("HOLD_FIRST_QUESTIONS", False)
     # Anonymous readers get pages at most this old (0 turns the cache off).
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+    # Bounds per worker process (and, with Redis, for the whole site).
+    PAGE_CACHE_MAX_ENTRIES = int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "2000"))
+    PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
+    # Without Redis, worker processes on one machine share a generation through this file, so a write in
+    # one clears the others' caches too; None = `page-cache-generation` in the instance folder.
+    PAGE_CACHE_GENERATION_FILE = os.environ.get("PAGE_CACHE_GENERATION_FILE")
+    PAGE_CACHE_REDIS_PREFIX = "crowdq:page:"
     DEV_OUTBOX_PAGE = False
 
 
@@ -108,6 +132,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # No default: links in mails must point at the real site, so it has to be configured.
+    BASE_URL = os.environ.get("BASE_URL")
 
     @classmethod
     def check(cls, app_config: dict) -> None:
@@ -118,6 +144,10 @@ class ProductionConfig(Config):
             raise RuntimeError("DEBUG must be off in production")
         if os.environ.get("FLASK_DEBUG", "").lower() in {"1", "true", "yes"}:
             raise RuntimeError("FLASK_DEBUG must be off in production")
+        if not app_config.get("BASE_URL"):
+            raise RuntimeError(
+                "BASE_URL must be set in production: the public address of the site, e.g. https://crowdq.example.org"
+            )
 
 
 CONFIGS = {

@@ -153,7 +153,11 @@ def main() -> None:
         parser.error("more votes than (member, question) pairs")
 
     app = create_app(
-        "production", SECRET_KEY="bench-" + "x" * 20, DATABASE_URL=args.database_url, RATELIMIT_ENABLED=False
+        "production",
+        SECRET_KEY="bench-" + "x" * 20,
+        DATABASE_URL=args.database_url,
+        RATELIMIT_ENABLED=False,
+        BASE_URL="http://127.0.0.1:8000",
     )
     started = time.time()
     with app.app_context():

@@ -25,6 +25,7 @@ crowdq_app = create_app(
     "production",
     SECRET_KEY=os.environ.get("SECRET_KEY", "bench-secret-" + "x" * 20),
     DATABASE_URL=os.environ["DATABASE_URL"],
+    BASE_URL=os.environ.get("BASE_URL", "http://127.0.0.1:8000"),
     RATELIMIT_ENABLED=False,
     SESSION_COOKIE_SECURE=False,
     REMEMBER_COOKIE_SECURE=False,

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context
 
 from config import Config, ProductionConfig, config_for
 from crowdq.resources import resource_dir
 
 
+class CrowdqFlask(Flask):
+    """Flask whose absolute URLs come from BASE_URL: `url_for(..., _external=True)` (and url_for outside a
+    request, which Flask makes absolute) never uses the request's Host header."""
+
+    def url_for(self, /, endpoint: str, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
+        if _external is None:
+            _external = _scheme is not None if has_request_context() else True
+        if not _external:
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, **values)
+        if _scheme is not None or _method is not None:
+            raise ValueError("absolute URLs come from BASE_URL: url_for takes no _scheme or _method for them")
+        from crowdq.urls import external_url
+
+        return external_url(endpoint, _anchor=_anchor, **values)
+
+
 def create_app(config: str | type[Config] | dict | None = None, **overrides) -> Flask:
     """Build the app: config, extensions, blueprints, error handlers, CLI."""
-    app = Flask(
+    app = CrowdqFlask(
         __name__,
         template_folder=resource_dir("templates"),
         static_folder="static",
@@ -27,10 +43,12 @@ def create_app(config: str | type[Config] | dict | None = None, **overrides) -> 
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set")
 
-    from crowdq import db, errors_web, page_cache, security, templating, unit_of_work
+    from crowdq import db, errors_web, page_cache, security, templating, unit_of_work, urls
     from crowdq.extensions import babel, csrf, limiter, login_manager
     from crowdq.i18n import select_locale
 
+    urls.init_app(app)
+    _init_hosts_and_proxies(app)
     db.init_app(app)
     page_cache.init_app(app)
     unit_of_work.init_app(app)
@@ -47,6 +65,34 @@ def create_app(config: str | type[Config] | dict | None = None, **overrides) -> 
 
     app.cli.add_command(cli)
     return app
+
+
+def _init_hosts_and_proxies(app: Flask) -> None:
+    """TRUSTED_PROXIES: trust that many proxies' X-Forwarded-For/-Proto/-Host (ProxyFix), so rate limits see
+    the client's address, not the proxy's. TRUSTED_HOSTS: Flask refuses other Host headers with a 400."""
+    from werkzeug.exceptions import SecurityError
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    raw = app.config.get("TRUSTED_PROXIES") or 0
+    try:
+        proxies = int(str(raw).strip())
+    except ValueError:
+        proxies = -1
+    if proxies < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES must be a whole number >= 0 (proxies in front of the app), not {raw!r}")
+    app.config["TRUSTED_PROXIES"] = proxies
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    app.config["TRUSTED_HOSTS"] = list(hosts) if hosts else None  # None: any host (development)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError):
+        # Raised before routing, so no URL can be built and the error page cannot render: a plain 400.
+        return error.get_response()
 
 
 def _init_login(app: Flask, login_manager) -> None:
@@ -75,6 +121,15 @@ def _init_limiter(app: Flask, limiter) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "crowdq")
+    if (
+        app.config.get("ENV_NAME") == "production"
+        and app.config.get("RATELIMIT_ENABLED", True)
+        and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
+    ):
+        app.logger.warning(
+            "REDIS_URL is not set: rate limits are counted per worker process, so with N workers a client "
+            "gets up to N times each limit. Set REDIS_URL to share one count."
+        )
     limiter.init_app(app)
 
 

@@ -1,14 +1,18 @@
-"""/api/v1: read endpoints (JSON). Write endpoints come with API tokens."""
+"""/api/v1: read endpoints (JSON). Write endpoints come with API tokens.
+
+Links (`url`, `next`, `endpoints`) are absolute and built from BASE_URL, never from the request's Host.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from crowdq.db import session
 from crowdq.extensions import csrf
 from crowdq.questions import queries, services
 from crowdq.questions.models import Question
+from crowdq.urls import external_url
 from crowdq.web import small_int
 
 bp = Blueprint("api", __name__)
@@ -29,7 +33,7 @@ def topic_json(topic) -> dict | None:
 def question_json(q: Question) -> dict:
     return {
         "id": q.id,
-        "url": url_for("questions.show", question_id=q.id, _external=True),
+        "url": external_url("questions.show", question_id=q.id),
         "title": q.title,
         "body": q.body,
         "body_html": q.body_html,
@@ -51,7 +55,7 @@ def index():
     return jsonify(
         name="crowdq",
         version=1,
-        endpoints={"questions": url_for("api.questions", _external=True)},
+        endpoints={"questions": external_url("api.questions")},
     )
 
 
@@ -65,8 +69,8 @@ def questions():
     )
     next_url = None
     if page.next_cursor:
-        next_url = url_for(
-            "api.questions", sort=sort, after=page.next_cursor, per_page=per_page, _external=True, **filters.as_args()
+        next_url = external_url(
+            "api.questions", sort=sort, after=page.next_cursor, per_page=per_page, **filters.as_args()
         )
     return jsonify(items=[question_json(q) for q in page.items], next=next_url)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -24,12 +24,10 @@ def queue(session: Session, to_address: str, kind: str, locale: str | None, **co
     # The site name comes through the caller's session: outside a request
     # another session could wait on this transaction's write lock.
     context.setdefault("site", settings.display(session))
+    # Links come from external_url (BASE_URL), never from the request that triggered the mail: its Host
+    # header is the sender's choice. So the same code renders inside a request and in the worker.
     with force_locale(locale):
-        if has_request_context():
-            rendered = render_template(f"mail/{kind}.txt", **context)
-        else:
-            with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-                rendered = render_template(f"mail/{kind}.txt", **context)
+        rendered = render_template(f"mail/{kind}.txt", **context)
     subject, _, body = rendered.strip().partition("\n")
     message = OutboxMessage(
         to_address=to_address, subject=subject.strip()[:255], body_text=body.strip() + "\n", kind=kind

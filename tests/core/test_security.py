@@ -49,7 +49,7 @@ def test_production_refuses_debug():
 
 
 def test_production_sets_secure_cookies():
-    app = create_app("production", SECRET_KEY="x" * 32, DATABASE_URL="sqlite://")
+    app = create_app("production", SECRET_KEY="x" * 32, DATABASE_URL="sqlite://", BASE_URL="https://crowdq.example.org")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 

@@ -9,9 +9,9 @@ from sqlalchemy import select, text
 from crowdq.accounts import services as account_services
 from crowdq.accounts.forms import EmptyForm
 from crowdq.db import session
-from crowdq.i18n import LANG_COOKIE
 from crowdq.mail.models import OutboxMessage
 from crowdq.questions import queries
+from crowdq.security import set_language_cookie
 from crowdq.web import safe_next
 
 bp = Blueprint("main", __name__)
@@ -48,14 +48,7 @@ def set_language(code: str):
             abort(400)
         account_services.set_locale(session, current_user, code)
     response = redirect(target)
-    response.set_cookie(
-        LANG_COOKIE,
-        code,
-        max_age=60 * 60 * 24 * 365,
-        samesite="Lax",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-        httponly=True,
-    )
+    set_language_cookie(response, code)
     return response
 
 

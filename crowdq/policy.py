@@ -115,6 +115,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "content.flag": _flag,
     # own account (unconfirmed members may manage it)
     "account.manage": lambda u, _t: is_member(u),
+    "profile.edit": lambda u, _t: is_citizen(u),  # name and bio, which others see
     # organisation members (target: the organisation)
     "organisation.act": is_organisation_member,
     "organisation.manage": is_organisation_owner,

@@ -1,8 +1,15 @@
-"""Security headers on every response."""
+"""Security headers on every response; caching of member responses; app cookies."""
 
 from __future__ import annotations
 
-from flask import abort, request
+from functools import wraps
+
+from flask import abort, current_app, make_response, request
+from flask import session as cookie_session
+
+from crowdq.i18n import LANG_COOKIE
+
+LANG_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,13 +45,46 @@ def init_app(app) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        # Pages for members must not be cached by shared proxies.
-        if "Cache-Control" not in headers and response.mimetype == "text/html":
-            headers["Cache-Control"] = "private, no-cache" if _has_session_cookie() else "no-cache"
+        # Whatever a member gets (pages, JSON, files) is theirs alone: shared
+        # proxies must not keep it. Views may say more (see `no_store`).
+        if "Cache-Control" not in headers:
+            if _is_personal():
+                headers["Cache-Control"] = "private, no-cache"
+            elif response.mimetype == "text/html":
+                headers["Cache-Control"] = "no-cache"
         return response
 
 
-def _has_session_cookie() -> bool:
-    from flask import current_app, request
+def _is_personal() -> bool:
+    """The request carries a session or remember cookie, or the response is about to set one."""
+    config = current_app.config
+    cookies = request.cookies
+    return (
+        config.get("SESSION_COOKIE_NAME", "session") in cookies
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
+        or cookie_session.modified
+    )
 
-    return current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies
+
+def no_store(view):
+    """Decorate a view whose response nobody may keep, not even the browser's cache (the data export)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapper
+
+
+def set_language_cookie(response, code: str) -> None:
+    """Remember a language choice; `Secure` wherever session cookies are (production)."""
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=LANG_COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+    )

@@ -82,6 +82,12 @@ class ProfileForm(FlaskForm):
     )
     locale = SelectField(_l("Language"), choices=_language_choices, validate_choice=True, **CHOICE_MESSAGES)
 
+    def lock_public_fields(self) -> None:
+        """Show name and bio read-only (not disabled: their unchanged values
+        are sent back with the language, which may still change)."""
+        for public in (self.display_name, self.bio):
+            public.render_kw = {**(public.render_kw or {}), "readonly": True}
+
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(

@@ -7,6 +7,7 @@ organisations domain. Permission rules that use them are in crowdq.policy.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crowdq.db import Base, UTCDateTime, one_of, utcnow
 
 USER_STATUSES = ("active", "suspended", "banned", "deleted")
+
+
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 class User(Base):
@@ -35,9 +40,15 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Bumped on password change/reset so every other session and remember
-    # cookie stops working.
+    # Part of the id in every session and remember-me cookie (see get_id):
+    # bumped on logout, password change and "log out of all devices", which
+    # ends every session and remember cookie of the member on every device.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Every mailed link (confirmation, reset, email change) carries a
+    # fingerprint of it; replaced on password change, email change and
+    # "log out of all devices", which kills every link mailed before.
+    # Members from before migration 0006 start with "".
+    security_stamp: Mapped[str] = mapped_column(String(64), default=new_security_stamp, server_default="")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_moderator: Mapped[bool] = mapped_column(Boolean, default=False)
     researcher_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

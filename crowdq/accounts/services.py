@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crowdq import events
+from crowdq import events, policy
 from crowdq.accounts import passwords, tokens
-from crowdq.accounts.models import User
+from crowdq.accounts.models import User, new_security_stamp
 from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Invalid
 from crowdq.mail import outbox
@@ -83,10 +83,14 @@ def clean_locale(value: str | None) -> str | None:
 
 
 def _token_user(session: Session, payload: dict) -> User | None:
+    """The live account a mailed link is for, while its security stamp is unchanged."""
     user_id = payload.get("u")
     if type(user_id) is not int or not 0 < user_id <= MAX_ID:
         return None
-    return session.get(User, user_id)
+    user = session.get(User, user_id)
+    if user is None or user.is_deleted or not tokens.stamp_matches(user, payload):
+        return None
+    return user
 
 
 def find_by_email(session: Session, email: str) -> User | None:
@@ -105,12 +109,15 @@ def register(session: Session, email: str, display_name: str, password: str, loc
     display_name = clean_name(display_name)
     password = _check_password(password, email=email, name=display_name)
     locale = clean_locale(locale)
+    # Hash first, on both paths: it is the slow part (about 0.1 s), and
+    # skipping it for a taken address would tell by timing who has an account.
+    password_hash = passwords.hash_password(password)
     existing = find_by_email(session, email)
     if existing is not None:
         if not existing.is_deleted:
             outbox.queue(session, email, "already_registered", existing.locale or locale, user=existing)
         return None
-    user = User(email=email, display_name=display_name, password_hash=passwords.hash_password(password), locale=locale)
+    user = User(email=email, display_name=display_name, password_hash=password_hash, locale=locale)
     session.add(user)
     session.flush()
     send_confirmation(session, user)
@@ -119,7 +126,7 @@ def register(session: Session, email: str, display_name: str, password: str, loc
 
 
 def send_confirmation(session: Session, user: User) -> None:
-    token = tokens.make("confirm", {"u": user.id, "e": user.email})
+    token = tokens.make_for("confirm", user, e=user.email)
     outbox.queue(session, user.email, "confirm", user.locale, user=user, token=token)
 
 
@@ -131,7 +138,7 @@ def confirm(session: Session, token: str) -> User:
         _("This confirmation link is invalid or has expired. Log in to get a new one."),
     )
     user = _token_user(session, payload)
-    if user is None or user.is_deleted or user.email != payload.get("e"):
+    if user is None or user.email != payload.get("e"):
         raise Invalid({"token": _("This confirmation link is invalid or has expired. Log in to get a new one.")})
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()
@@ -169,15 +176,20 @@ def request_password_reset(session: Session, email: str) -> None:
     user = find_by_email(session, email)
     if user is None or user.is_deleted:
         return
-    token = tokens.make("reset", {"u": user.id, "h": tokens.fingerprint(user.password_hash)})
-    outbox.queue(session, user.email, "reset_password", user.locale, user=user, token=token)
+    outbox.queue(session, user.email, "reset_password", user.locale, user=user, token=reset_token(user))
+
+
+def reset_token(user: User) -> str:
+    """A password-reset link's token: dies once used (the password hash
+    changes) and with the security stamp."""
+    return tokens.make_for("reset", user, h=tokens.fingerprint(user.password_hash))
 
 
 def user_for_reset_token(session: Session, token: str) -> User:
     error = _("This reset link is invalid, has expired or was already used. Ask for a new one.")
     payload = tokens.load("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"], error)
     user = _token_user(session, payload)
-    if user is None or user.is_deleted or payload.get("h") != tokens.fingerprint(user.password_hash):
+    if user is None or payload.get("h") != tokens.fingerprint(user.password_hash):
         raise Invalid({"token": error})
     return user
 
@@ -202,17 +214,46 @@ def change_password(session: Session, user: User, current: str, new_password: st
 def _set_password(session: Session, user: User, new_password: str, field: str = "password") -> None:
     _check_password(new_password, field=field, email=user.email, name=user.display_name or "")
     user.password_hash = passwords.hash_password(new_password)
-    user.session_version += 1
+    end_sessions(session, user)
+    rotate_security_stamp(user)
     outbox.queue(session, user.email, "password_changed", user.locale, user=user)
+
+
+# --- sessions and the security stamp ---------------------------------------------
+def end_sessions(session: Session, user: User) -> None:
+    """End every session and remember-me cookie of the member, on every device.
+
+    Cookies hold "id:session_version" and the user loader compares it with the
+    row it reads anyway, so bumping the version is enough (no session table).
+    A plain logout calls this too: it logs the member out everywhere.
+    """
+    user.session_version = (user.session_version or 0) + 1
+
+
+def rotate_security_stamp(user: User) -> None:
+    """Kill every link mailed to the member so far (confirmation, reset, email change)."""
+    user.security_stamp = new_security_stamp()
+
+
+def log_out_everywhere(session: Session, user: User) -> None:
+    """Log out of all devices: every session, remember-me cookie and mailed link ends."""
+    end_sessions(session, user)
+    rotate_security_stamp(user)
+    events.record(session, "account.logged_out_everywhere", user, user)
 
 
 # --- profile and email ---------------------------------------------------------
 def update_profile(session: Session, user: User, display_name: str, bio: str, locale: str | None) -> None:
+    """Save name, bio and language. Name and bio are public: changing them
+    takes "profile.edit" (not while suspended or banned, nor unconfirmed);
+    the language is the member's own and may always change."""
     display_name = clean_name(display_name)
     bio = normalise_text(bio)
     if len(bio) > BIO_MAX:
         raise Invalid({"bio": _("Use at most %(n)d characters.", n=BIO_MAX)})
     locale = clean_locale(locale)
+    if (display_name, bio) != (normalise_line(user.display_name), normalise_text(user.bio)):
+        policy.require(user, "profile.edit")
     user.display_name, user.bio, user.locale = display_name, bio, locale
     events.record(session, "account.profile_updated", user, user)
 
@@ -227,7 +268,7 @@ def request_email_change(session: Session, user: User, password: str, new_email:
     new_email = clean_email(new_email, field="new_email")
     if new_email == user.email:
         raise Invalid({"new_email": _("This is already your email address.")})
-    token = tokens.make("email", {"u": user.id, "e": new_email, "old": user.email})
+    token = tokens.make_for("email", user, e=new_email, old=user.email)
     existing = find_by_email(session, new_email)
     if existing is not None:
         # Don't reveal that the address is taken; tell its owner instead.
@@ -236,18 +277,29 @@ def request_email_change(session: Session, user: User, password: str, new_email:
     outbox.queue(session, new_email, "change_email", user.locale, user=user, token=token)
 
 
-def confirm_email_change(session: Session, token: str) -> User:
+def user_for_email_change_token(session: Session, token: str) -> tuple[User, str]:
+    """The account an email-change link is for and its new address, or Invalid."""
     error = _("This link is invalid or has expired. Ask for a new one from your account page.")
     payload = tokens.load("email", token, current_app.config["EMAIL_CHANGE_TOKEN_MAX_AGE"], error)
     user = _token_user(session, payload)
-    if user is None or user.is_deleted or user.email != payload.get("old") or not isinstance(payload.get("e"), str):
+    if user is None or user.email != payload.get("old") or not isinstance(payload.get("e"), str):
         raise Invalid({"token": error})
-    new_email = payload["e"]
+    return user, payload["e"]
+
+
+def confirm_email_change(session: Session, actor: User, token: str) -> User:
+    """Move the account to the new address. Only the member, logged in, can:
+    a link forwarded, leaked or mailed before a password change does nothing."""
+    user, new_email = user_for_email_change_token(session, token)
+    if getattr(actor, "id", None) != user.id:
+        raise Invalid({"token": _("This link is invalid or has expired. Ask for a new one from your account page.")})
     if find_by_email(session, new_email) is not None:
         raise Invalid({"token": _("That email address now belongs to another account.")})
     old = user.email
     user.email = new_email
     user.confirmed_at = user.confirmed_at or utcnow()
+    # Reset links mailed to the old address must not outlive the move.
+    rotate_security_stamp(user)
     outbox.queue(session, old, "email_changed", user.locale, user=user, new_email=new_email)
     events.record(session, "account.email_changed", user, user)
     return user
@@ -281,6 +333,8 @@ def create_user(
         user.display_name = name
         if not passwords.verify_password(user.password_hash, password):
             user.password_hash = passwords.hash_password(password)
+            end_sessions(session, user)
+            rotate_security_stamp(user)
     apply_role(user, role)
     if confirmed and user.confirmed_at is None:
         user.confirmed_at = utcnow()

@@ -1,8 +1,9 @@
 """Signed, expiring links for confirmation, password reset and email change.
 
-A reset token carries a fingerprint of the current password hash, so it
-stops working once used (the hash changes) or once the password changes
-some other way.
+Every token carries a fingerprint of the member's security stamp, which
+changes on password change, email change and "log out of all devices": links
+mailed before any of those stop working. A reset token also carries a
+fingerprint of the current password hash, so it stops working once used.
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ def fingerprint(value: str | None) -> str:
 
 def make(purpose: str, payload: dict[str, Any]) -> str:
     return _serializer(purpose).dumps(payload)
+
+
+def make_for(purpose: str, user: Any, **payload: Any) -> str:
+    """A token for `user`'s account, bound to their current security stamp."""
+    return make(purpose, {"u": user.id, "s": fingerprint(user.security_stamp), **payload})
+
+
+def stamp_matches(user: Any, payload: dict[str, Any]) -> bool:
+    """Whether the token was made since the member's stamp last changed."""
+    return payload.get("s") == fingerprint(user.security_stamp)
 
 
 def load(purpose: str, token: str, max_age: int, error: str) -> dict[str, Any]:

@@ -2,28 +2,60 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from crowdq import policy
 from crowdq.accounts import forms, gdpr, services
 from crowdq.accounts.models import User
 from crowdq.db import session
 from crowdq.errors import Invalid
-from crowdq.extensions import limiter
-from crowdq.i18n import LANG_COOKIE
+from crowdq.extensions import limiter, login_manager
 from crowdq.questions import queries
 from crowdq.questions.models import Question
+from crowdq.security import no_store, set_language_cookie
 from crowdq.web import apply_errors, safe_next
 
 bp = Blueprint("accounts", __name__)
+# The address just registered, for the "check your email" page (kept in the
+# signed session, so nobody can make that page show text of their choosing).
+REGISTERED_EMAIL = "registered_email"
 
 
 def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _login_account_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
+
+
+def _posted_account() -> str:
+    """The key of the per-account login limit: the normalised email posted,
+    keyed-hashed so the limit store (Redis) holds no addresses."""
+    raw = request.form.get("email", "")
+    try:
+        email = services.clean_email(raw)
+    except Invalid:
+        email = raw.strip().lower()[:254]
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), email.encode(), hashlib.sha256).hexdigest()
+    return "account:" + digest[:32]
+
+
+def _no_account_posted() -> bool:
+    return request.method != "POST" or not request.form.get("email", "").strip()
+
+
+def _login_failed(response) -> bool:
+    # A successful login redirects; only failures use up the account's limit.
+    return response.status_code != 302
 
 
 def _register_limit() -> str:
@@ -46,13 +78,15 @@ def register():
         except Invalid as error:
             apply_errors(form, error)
         else:
-            return redirect(url_for("accounts.check_email", email=form.email.data.strip()[:254]))
+            cookie_session[REGISTERED_EMAIL] = form.email.data.strip()[:254]
+            return redirect(url_for("accounts.check_email"))
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/register/check-email")
 def check_email():
-    return render_template("accounts/check_email.html", email=request.args.get("email", "")[:254])
+    # Read, not popped: reloading the page keeps showing the address.
+    return render_template("accounts/check_email.html", email=cookie_session.get(REGISTERED_EMAIL, ""))
 
 
 @bp.route("/confirm/<token>")
@@ -83,6 +117,9 @@ def resend_confirmation():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, exempt_when=_only_posts)
+@limiter.limit(
+    _login_account_limit, key_func=_posted_account, exempt_when=_no_account_posted, deduct_when=_login_failed
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -94,6 +131,7 @@ def login():
             form.form_errors.append(_("That email address and password do not match. Check both and try again."))
         else:
             login_user(user, remember=form.remember.data)
+            cookie_session.pop(REGISTERED_EMAIL, None)
             flash(_("Welcome back, %(name)s.", name=user.public_name), "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
@@ -105,16 +143,31 @@ def logout():
         return redirect(url_for("main.home"))
     form = forms.EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
-        locale = current_user.locale
-        message = _("You are logged out.")  # in the member's language, before it is forgotten
-        logout_user()
-        flash(message, "success")
-        response = redirect(url_for("main.home"))
-        if locale:
-            # Keep the page in the language the member chose.
-            response.set_cookie(LANG_COOKIE, locale, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
-        return response
+        # Ends this member's sessions and remember cookies on every device
+        # (one session version per member), so a copied cookie dies too.
+        services.end_sessions(session, current_user)
+        return _logged_out(_("You are logged out."))
     return render_template("accounts/logout.html", form=form)
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if not forms.EmptyForm().validate_on_submit():
+        abort(400)
+    services.log_out_everywhere(session, current_user)
+    return _logged_out(_("You are logged out on all your devices, and links we mailed you before no longer work."))
+
+
+def _logged_out(message: str):
+    """Forget the member here, say `message` (in their language) and keep that language."""
+    locale = current_user.locale
+    logout_user()
+    flash(message, "success")
+    response = redirect(url_for("main.home"))
+    if locale:
+        set_language_cookie(response, locale)
+    return response
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -154,10 +207,7 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    profile = forms.ProfileForm(
-        prefix="profile",
-        data={"display_name": current_user.display_name, "bio": current_user.bio, "locale": current_user.locale or ""},
-    )
+    profile = _profile_form()
     if profile.validate_on_submit():
         try:
             services.update_profile(
@@ -171,16 +221,19 @@ def account():
     return _account_page(profile=profile)
 
 
+def _profile_form() -> forms.ProfileForm:
+    profile = forms.ProfileForm(
+        prefix="profile",
+        data={"display_name": current_user.display_name, "bio": current_user.bio, "locale": current_user.locale or ""},
+    )
+    if not policy.can(current_user, "profile.edit"):
+        profile.lock_public_fields()
+    return profile
+
+
 def _account_page(status: int | None = None, **forms_given):
     page_forms = {
-        "profile": forms.ProfileForm(
-            prefix="profile",
-            data={
-                "display_name": current_user.display_name,
-                "bio": current_user.bio,
-                "locale": current_user.locale or "",
-            },
-        ),
+        "profile": _profile_form(),
         "password_form": forms.ChangePasswordForm(prefix="password"),
         "email_form": forms.ChangeEmailForm(prefix="email"),
     }
@@ -200,8 +253,10 @@ def change_password():
         except Invalid as error:
             apply_errors(form, error)
         else:
-            # Stay logged in here; the new session version ends other sessions.
-            login_user(current_user._get_current_object(), remember=False)
+            # Stay logged in here (remembered if this device was); the new
+            # session version ends every other session and remember cookie.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form)
@@ -226,15 +281,19 @@ def change_email():
 @bp.route("/account/email/confirm/<token>")
 def confirm_email_change(token: str):
     try:
-        services.confirm_email_change(session, token)
+        services.user_for_email_change_token(session, token)  # a dead link says so before asking to log in
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()  # the login page, then back here
+        services.confirm_email_change(session, current_user, token)
     except Invalid as error:
         return render_template("accounts/token_invalid.html", message=error.message), 400
     flash(_("Your email address is changed."), "success")
-    return redirect(url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.login"))
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/account/export")
 @login_required
+@no_store
 def export():
     data = gdpr.export(session, current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from crowdq.accounts.models import User
@@ -157,3 +158,46 @@ def test_account_deletion_requires_password(client, db, make_user):
     assert response.status_code == 400
     db.refresh(user)
     assert not user.is_deleted
+
+
+@pytest.mark.parametrize("role", ["suspended", "banned"])
+def test_sanctioned_member_cannot_change_name_or_bio(client, db, make_user, role):
+    user = make_user(role=role, display_name="Before", bio="Old bio.")
+    login(client, user)
+    page = client.get("/account")
+    assert page.status_code == 200 and b"you cannot change your name or bio" in page.data
+    response = post_form(
+        client, "/account", {"profile-display_name": "Buy pills", "profile-bio": "spam", "profile-locale": ""}
+    )
+    assert response.status_code == 403
+    db.refresh(user)
+    assert (user.display_name, user.bio) == ("Before", "Old bio.")
+    # What others do not see still changes: the language...
+    response = post_form(
+        client, "/account", {"profile-display_name": "Before", "profile-bio": "Old bio.", "profile-locale": "nl"}
+    )
+    assert response.status_code == 302
+    db.refresh(user)
+    assert user.locale == "nl"
+    # ...the password, and the data export.
+    response = post_form(
+        client,
+        "/account/password",
+        {"password-current_password": PASSWORD, "password-new_password": NEW},
+        page="/account",
+    )
+    assert response.status_code == 302
+    assert client.get("/account/export").status_code == 200
+
+
+def test_member_whose_suspension_ended_can_edit_profile_again(client, db, make_user):
+    from datetime import timedelta
+
+    from crowdq.db import utcnow
+
+    user = make_user(role="suspended", suspended_until=utcnow() - timedelta(days=1))
+    login(client, user)
+    response = post_form(client, "/account", {"profile-display_name": "Back", "profile-bio": "", "profile-locale": ""})
+    assert response.status_code == 302
+    db.refresh(user)
+    assert user.display_name == "Back"

@@ -142,9 +142,84 @@ def test_unconfirmed_member_sees_notice_and_can_resend(client, db, make_user):
 @pytest.mark.ratelimit
 def test_login_attempts_are_rate_limited(client, make_user):
     make_user(email="bob@example.org")
+    # A different account each time: this is the per-address limit (one account has its own, lower one).
     statuses = [
-        post_form(client, "/login", {"email": "bob@example.org", "password": "wrong password!"}).status_code
-        for _ in range(12)
+        post_form(client, "/login", {"email": f"bob{n}@example.org", "password": "wrong password!"}).status_code
+        for n in range(12)
     ]
     assert statuses[:10] == [400] * 10
     assert statuses[-1] == 429
+
+
+def test_registration_hashes_a_password_once_whether_or_not_the_address_is_taken(app, db, make_user, monkeypatch):
+    """Hashing is the slow part (~100 ms): skipping it for taken addresses would tell who has an account."""
+    from argon2 import PasswordHasher
+
+    make_user(email="taken@example.org")
+    hashed = []
+    original = PasswordHasher.hash
+    monkeypatch.setattr(PasswordHasher, "hash", lambda self, *a, **kw: hashed.append(1) or original(self, *a, **kw))
+    fresh, taken = app.test_client(), app.test_client()
+    assert post_form(fresh, "/register", dict(GOOD, email="fresh@example.org")).status_code == 302
+    assert len(hashed) == 1
+    assert post_form(taken, "/register", dict(GOOD, email="taken@example.org")).status_code == 302
+    assert len(hashed) == 2
+    assert [m.kind for m in outbox(db, "taken@example.org")] == ["already_registered"]
+
+
+def test_check_email_page_shows_the_address_just_registered_not_text_from_the_url(client):
+    def main(response) -> str:  # the page's text (header links repeat the URL to come back to it)
+        html = response.get_data(as_text=True)
+        return html[html.index("<main") : html.index("</main>")]
+
+    planted = client.get("/register/check-email", query_string={"email": "Call 0900-1234 to unlock your account"})
+    assert planted.status_code == 200 and "Set-Cookie" not in planted.headers
+    assert "0900-1234" not in main(planted) and "We sent a link to your email address" in main(planted)
+    response = post_form(client, "/register", GOOD)
+    assert response.headers["Location"] == "/register/check-email"
+    page = client.get("/register/check-email", query_string={"email": "someone-else@example.org"})
+    assert "Ada@Example.org" in main(page) and "someone-else" not in main(page)
+
+
+@pytest.mark.ratelimit
+def test_login_attempts_for_one_account_are_limited_across_addresses(app, client, make_user):
+    """Guessing one member's password from many addresses is slowed too (per-account limit)."""
+    app.config["RATELIMIT_LOGIN_ACCOUNT"] = "3 per minute"
+    make_user(email="bob@example.org")
+    statuses = [
+        post_form(
+            client,
+            "/login",
+            {"email": email, "password": "wrong password!"},
+            environ_overrides={"REMOTE_ADDR": f"203.0.113.{n}"},
+        ).status_code
+        for n, email in enumerate(["bob@example.org", "BOB@example.org", " Bob@Example.org", "bob@example.org"])
+    ]
+    assert statuses == [400, 400, 400, 429]
+    # Other accounts are not affected.
+    other = post_form(
+        client,
+        "/login",
+        {"email": "eve@example.org", "password": "wrong password!"},
+        environ_overrides={"REMOTE_ADDR": "203.0.113.99"},
+    )
+    assert other.status_code == 400
+
+
+@pytest.mark.ratelimit
+def test_successful_logins_do_not_use_up_the_account_limit(app, make_user):
+    app.config["RATELIMIT_LOGIN_ACCOUNT"] = "2 per minute"
+    make_user(email="bob@example.org")
+    for n in range(3):
+        browser = app.test_client()
+        response = post_form(
+            browser,
+            "/login",
+            {"email": "bob@example.org", "password": PASSWORD},
+            environ_overrides={"REMOTE_ADDR": f"198.51.100.{n}"},
+        )
+        assert response.status_code == 302
+
+
+def test_login_account_limit_has_its_own_setting(app):
+    assert app.config["RATELIMIT_LOGIN_ACCOUNT"]

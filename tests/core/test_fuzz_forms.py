@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from crowdq.accounts import tokens
+from crowdq.accounts import services
 from crowdq.questions import discussion
 from crowdq.text import normalise_line, normalise_text
 from tests.conftest import PASSWORD, csrf_from, link_in, login, outbox
@@ -210,7 +210,7 @@ def test_forgot_password_survives_any_input(anon, known_user, data):
 def test_password_reset_with_valid_token_survives_any_password(anon, make_user, data):
     client, token = anon
     user = make_user()
-    reset = tokens.make("reset", {"u": user.id, "h": tokens.fingerprint(user.password_hash)})
+    reset = services.reset_token(user)
     assert client.get(f"/password/reset/{reset}").status_code == 200
     response = client.post(f"/password/reset/{reset}", data={"csrf_token": token, **data})
     assert_answer(response)
@@ -613,7 +613,7 @@ def test_posts_without_valid_csrf_token_are_refused(
     user = make_user("admin")
     comment = discussion.add_comment(db, user, question, "Mine.")
     db.commit()
-    reset = tokens.make("reset", {"u": user.id, "h": tokens.fingerprint(user.password_hash)})
+    reset = services.reset_token(user)
     url = path.replace("QUESTION", str(question.id)).replace("COMMENT", str(comment.id)).replace("RESET", reset)
     url = url.replace("TOPIC", str(topic.id)).replace("USER", str(user.id))
     if logged_in:

@@ -47,6 +47,7 @@ MATRIX = {
     "members.view": {"admin"},
     "roles.change": {"admin"},
     "account.manage": {"unconfirmed", "citizen", "researcher", "moderator", "admin", "suspended", "banned"},
+    "profile.edit": {"citizen", "researcher", "moderator", "admin"},
     "comment.delete": {"moderator", "admin"},
     "comment.edit": set(),
     "content.flag": {"citizen", "researcher", "moderator", "admin"},

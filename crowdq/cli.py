@@ -34,6 +34,14 @@ def alembic_config(connection=None):
 
 
 def upgrade_database(revision: str = "head") -> None:
+    _migrate("upgrade", revision)
+
+
+def downgrade_database(revision: str) -> None:
+    _migrate("downgrade", revision)
+
+
+def _migrate(direction: str, revision: str) -> None:
     from alembic import command
 
     url = db.engine().url
@@ -49,7 +57,7 @@ def upgrade_database(revision: str = "head") -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
-                command.upgrade(alembic_config(connection), revision)
+                getattr(command, direction)(alembic_config(connection), revision)
                 if raw is not None:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
 
 import bleach
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter
+from bleach.sanitizer import Cleaner
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr", "del"})
@@ -34,23 +36,23 @@ def _link_attrs(attrs, new=False):
     return attrs
 
 
-_linker = Linker(callbacks=[_link_attrs], skip_tags={"pre", "code"}, parse_email=False)
+# One pass that sanitises and links: a separate linkify pass over bleach's
+# output escaped the text inside <code> a second time ("a &amp;lt; b").
+_cleaner = Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_link_attrs], skip_tags={"pre", "code"}, parse_email=False)],
+)
 
 
 def render(source: str | None) -> str:
     """Markdown source -> sanitised HTML (safe to mark |safe in templates)."""
     if not source:
         return ""
-    html = _md.render(source)
-    clean = bleach.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
-        strip_comments=True,
-    )
-    return _linker.linkify(clean)
+    return _cleaner.clean(_md.render(source))
 
 
 def plain(source: str | None) -> str:

@@ -104,6 +104,21 @@ def app(request, database_url):
 
 
 @pytest.fixture
+def empty_database(app):
+    """An empty database for migration tests; afterwards the suite's schema is back."""
+    from crowdq.db import engine
+
+    eng = engine()
+    if PG_URL:
+        reset_postgres_schema(eng, create=False)
+    else:
+        Base.metadata.drop_all(eng)
+    yield eng
+    if PG_URL:
+        reset_postgres_schema(eng)
+
+
+@pytest.fixture
 def db(app):
     """The request-scoped session of the test's app context."""
     from crowdq.db import get_session

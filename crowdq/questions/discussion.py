@@ -26,9 +26,14 @@ def clean_comment(value: str | None) -> str:
     return body
 
 
-def get_comment(session: Session, comment_id: int) -> Comment:
+def get_comment(session: Session, comment_id: int, actor=None) -> Comment:
+    """The comment, if the actor may see the question it belongs to: a
+    comment on a hidden or held question is as hidden as the question."""
     comment = session.get(Comment, comment_id) if 0 < comment_id <= MAX_ID else None
     if comment is None:
+        raise NotFound("comment")
+    question = session.get(Question, comment.question_id)
+    if question is None or not policy.can(actor, "question.view", question):
         raise NotFound("comment")
     return comment
 
@@ -79,12 +84,23 @@ def edit_comment(session: Session, actor, comment: Comment, body: str) -> None:
     events.record(session, "comment.edited", actor, comment)
 
 
-def delete_comment(session: Session, actor, comment: Comment) -> None:
-    """Soft delete: the thread keeps its shape, the text is gone."""
+def delete_comment(session: Session, actor, comment: Comment) -> bool:
+    """Soft delete: the thread keeps its shape, the text is gone.
+
+    Returns False when the comment was deleted already. The count changes
+    only if this request's own UPDATE deleted the row, so twenty racing
+    deletes of one comment lower it once.
+    """
     policy.require(actor, "comment.delete", comment)
-    comment.deleted_at = utcnow()
-    comment.body = ""
-    comment.body_html = ""
+    deleted = session.execute(
+        update(Comment)
+        .where(Comment.id == comment.id, Comment.deleted_at.is_(None))
+        .values(deleted_at=utcnow(), body="", body_html="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(comment)
+    if not deleted:
+        return False
     session.execute(
         update(Question)
         .where(Question.id == comment.question_id)
@@ -92,6 +108,7 @@ def delete_comment(session: Session, actor, comment: Comment) -> None:
         .execution_options(synchronize_session=False)
     )
     events.record(session, "comment.deleted", actor, comment, by_moderator=actor.id != comment.author_id)
+    return True
 
 
 def flag_comment(session: Session, actor, comment: Comment, reason: str, note: str = "") -> bool:

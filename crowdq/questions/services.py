@@ -232,12 +232,28 @@ def unvote(session: Session, actor, question: Question) -> bool:
 
 # --- following ---------------------------------------------------------------------
 def _follow(session: Session, user_id: int, question_id: int, automatic: bool) -> bool:
-    """Start following; an automatic follow respects an earlier 'stop following'."""
+    """Start following; an automatic follow respects an earlier 'stop following'.
+
+    The count goes up only when this request's own insert or UPDATE made the
+    follow active, so racing requests count once.
+    """
     row = session.get(QuestionFollow, (user_id, question_id))
     if row is not None:
-        if row.active or automatic:
+        if automatic:
             return False
-        row.active = True
+        reactivated = session.execute(
+            update(QuestionFollow)
+            .where(
+                QuestionFollow.user_id == user_id,
+                QuestionFollow.question_id == question_id,
+                QuestionFollow.active.is_(False),
+            )
+            .values(active=True)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.refresh(row)
+        if not reactivated:
+            return False
     else:
         try:
             with session.begin_nested():

@@ -157,6 +157,7 @@ def edit(question_id: int):
 
 @bp.route("/questions/<int(max=2147483647):question_id>/comments/closed", methods=["POST"])
 @login_required
+@limiter.limit(write_limit)
 def close_comments(question_id: int):
     question = services.get_question(session, question_id, current_user)
     closed = posted_flag("closed")
@@ -260,7 +261,7 @@ def comment(question_id: int):
 @login_required
 def reply(comment_id: int):
     """The reply form for a comment (a page of its own: light, and no JS needed)."""
-    comment = discussion.get_comment(session, comment_id)
+    comment = discussion.get_comment(session, comment_id, current_user)
     question = services.get_question(session, comment.question_id, current_user)
     policy.require(current_user, "comment.create", question)
     if comment.deleted_at is not None:
@@ -274,7 +275,7 @@ def reply(comment_id: int):
 @login_required
 @limiter.limit(write_limit, exempt_when=lambda: request.method != "POST")
 def edit_comment(comment_id: int):
-    comment = discussion.get_comment(session, comment_id)
+    comment = discussion.get_comment(session, comment_id, current_user)
     policy.require(current_user, "comment.edit", comment)
     form = CommentForm(data={"body": comment.body})
     if form.validate_on_submit():
@@ -290,12 +291,15 @@ def edit_comment(comment_id: int):
 
 @bp.route("/comments/<int(max=2147483647):comment_id>/delete", methods=["POST"])
 @login_required
+@limiter.limit(write_limit)
 def delete_comment(comment_id: int):
-    comment = discussion.get_comment(session, comment_id)
+    comment = discussion.get_comment(session, comment_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    discussion.delete_comment(session, current_user, comment)
-    flash(_("The comment is deleted."), "success")
+    if discussion.delete_comment(session, current_user, comment):
+        flash(_("The comment is deleted."), "success")
+    else:
+        flash(_("This comment was deleted already."), "info")
     return redirect(url_for("questions.show", question_id=comment.question_id))
 
 
@@ -303,7 +307,7 @@ def delete_comment(comment_id: int):
 @login_required
 @limiter.limit(write_limit, exempt_when=lambda: request.method != "POST")
 def flag_comment(comment_id: int):
-    comment = discussion.get_comment(session, comment_id)
+    comment = discussion.get_comment(session, comment_id, current_user)
     policy.require(current_user, "content.flag", comment)
     form = FlagForm()
     if form.validate_on_submit():

@@ -1,6 +1,5 @@
 """Upgrading an empty database to head gives exactly the models' schema."""
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -8,26 +7,13 @@ from sqlalchemy.orm import Session
 
 from crowdq import search
 from crowdq.cli import upgrade_database
-from crowdq.db import Base, engine
+from crowdq.db import Base
 from crowdq.questions.models import DESCENDING_INDEXES
-from tests.conftest import PG_URL, reset_postgres_schema
+from tests.conftest import PG_URL
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return not search.is_search_object(name) and name not in DESCENDING_INDEXES
-
-
-@pytest.fixture
-def empty_database(app):
-    """An empty database for the migrations; afterwards the suite's schema is back."""
-    eng = engine()
-    if PG_URL:
-        reset_postgres_schema(eng, create=False)
-    else:
-        Base.metadata.drop_all(eng)
-    yield eng
-    if PG_URL:
-        reset_postgres_schema(eng)
 
 
 def insert_old_question(conn, *, title: str, body: str = "", language: str = "en", topic_id: int = 1, **columns):

@@ -145,3 +145,22 @@ def test_asker_and_researchers_are_marked_in_the_thread(client, db, make_user, m
     page = client.get(f"/questions/{question.id}").get_data(as_text=True)
     assert page.count('class="badge badge-author"') == 1
     assert page.count('class="badge badge-researcher"') == 1
+
+
+@pytest.mark.parametrize("state", [{"status": "hidden"}, {"held": True}])
+def test_comments_on_hidden_questions_stay_hidden_on_their_own_pages(client, db, make_user, make_question, state):
+    question = make_question()
+    comment = discussion.add_comment(db, make_user(), question, "A secret remark about the canal.")
+    for key, value in state.items():
+        setattr(question, key, value)
+    question.refresh_listed()
+    db.commit()
+    login(client, make_user())
+    for path in (f"/comments/{comment.id}/flag", f"/comments/{comment.id}/reply"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "secret remark" not in response.text
+    # Moderators still reach them.
+    login(client, make_user("moderator"))
+    moderator_view = client.get(f"/comments/{comment.id}/flag")
+    assert moderator_view.status_code == 200 and "secret remark" in moderator_view.text

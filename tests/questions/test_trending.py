@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-from crowdq.cli import alembic_config, upgrade_database
-from crowdq.db import Base, engine
+from crowdq.cli import downgrade_database, upgrade_database
 from crowdq.questions import counts, queries, services, trending
 from crowdq.questions.models import Question, Vote
-from tests.conftest import PG_URL, csrf_from, login, post_form, reset_postgres_schema
+from tests.conftest import csrf_from, login, post_form
 
 FAR_DATES = [
     datetime(2033, 6, 1, tzinfo=UTC),  # the old sum overflowed from May 2033
@@ -321,25 +320,6 @@ def test_check_counts_finds_and_fixes_a_wrong_trending_score(app, db, clock, mak
 
 
 # --- the migration ----------------------------------------------------------------------
-@pytest.fixture
-def empty_database(app):
-    eng = engine()
-    if PG_URL:
-        reset_postgres_schema(eng, create=False)
-    else:
-        Base.metadata.drop_all(eng)
-    yield eng
-    if PG_URL:
-        reset_postgres_schema(eng)
-
-
-def downgrade_database(revision: str) -> None:
-    from alembic import command
-
-    with engine().begin() as connection:
-        command.downgrade(alembic_config(connection), revision)
-
-
 OLD_SCORES = {1: 2.0**100, 2: 3 * 2.0**50, 3: 0.0, 4: 2.0**-1060, 5: 1.5e308}
 
 

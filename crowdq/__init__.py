@@ -43,7 +43,16 @@ def create_app(config: str | type[Config] | dict | None = None, **overrides) -> 
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set")
 
-    from crowdq import db, errors_web, page_cache, security, templating, unit_of_work, urls
+    from crowdq import (
+        db,
+        errors_web,
+        models,  # noqa: F401 - every table known before the first query
+        page_cache,
+        security,
+        templating,
+        unit_of_work,
+        urls,
+    )
     from crowdq.extensions import babel, csrf, limiter, login_manager
     from crowdq.i18n import select_locale
 

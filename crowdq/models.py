@@ -2,10 +2,17 @@
 
 from crowdq.accounts.models import User  # noqa: F401
 from crowdq.admin.models import SiteSetting  # noqa: F401
+from crowdq.calls.models import CallBudget, CallResult  # noqa: F401
 from crowdq.events import Event  # noqa: F401
+from crowdq.facilitation.models import CommunitySession  # noqa: F401
 from crowdq.mail.models import OutboxMessage  # noqa: F401
 from crowdq.moderation.models import Flag  # noqa: F401
-from crowdq.organisations.models import Organisation, OrganisationMembership  # noqa: F401
+from crowdq.organisations.models import (  # noqa: F401
+    Endorsement,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+)
 from crowdq.questions.models import (  # noqa: F401
     Comment,
     Question,

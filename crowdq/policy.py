@@ -64,6 +64,37 @@ def is_organisation_owner(user: Any, organisation: Any) -> bool:
     )
 
 
+def belongs_to(user: Any, organisation: Any) -> bool:
+    """A citizen in the organisation's member list, verified or not (an
+    organisation prepares itself while it waits for verification)."""
+    return (
+        is_citizen(user)
+        and organisation is not None
+        and any(m.user_id == user.id for m in organisation.memberships)
+    )
+
+
+def owns(user: Any, organisation: Any) -> bool:
+    return belongs_to(user, organisation) and any(
+        m.user_id == user.id and m.role == "owner" for m in organisation.memberships
+    )
+
+
+def _sponsor_of(call: Any) -> Any:
+    return getattr(call, "organisation", None) if call is not None else None
+
+
+def _facilitator(user: Any, organisation: Any) -> bool:
+    """Researchers, and members of a verified organisation (for it, when one is given)."""
+    if is_researcher(user):
+        return True
+    if organisation is not None:
+        return is_organisation_member(user, organisation)
+    return is_citizen(user) and any(
+        m.organisation is not None and m.organisation.is_verified for m in getattr(user, "memberships", ())
+    )
+
+
 def _is_author(user: Any, target: Any) -> bool:
     return is_member(user) and target is not None and getattr(target, "author_id", None) == user.id
 
@@ -116,9 +147,21 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # own account (unconfirmed members may manage it)
     "account.manage": lambda u, _t: is_member(u),
     "profile.edit": lambda u, _t: is_citizen(u),  # name and bio, which others see
-    # organisation members (target: the organisation)
+    # organisations (target: the organisation)
+    "organisation.register": lambda u, _t: is_citizen(u),
+    "organisation.edit": lambda u, o: owns(u, o) or is_admin(u),
+    "organisation.members.manage": owns,
+    "organisation.leave": belongs_to,
+    # acting as the organisation (asking on its behalf, endorsing) needs verification
     "organisation.act": is_organisation_member,
     "organisation.manage": is_organisation_owner,
+    # calls for questions (target: the sponsoring organisation, or the call's topic)
+    "call.create": lambda u, o: is_organisation_owner(u, o) or is_admin(u),
+    "call.manage": lambda u, call: is_organisation_owner(u, _sponsor_of(call)) or is_admin(u),
+    "call.results": lambda u, call: is_organisation_member(u, _sponsor_of(call)) or is_admin(u),
+    # facilitators: sessions and questions entered for others (target: organisation or None)
+    "session.create": _facilitator,
+    "question.facilitate": _facilitator,
     # researchers
     "question.merge": lambda u, _t: is_researcher(u) or is_moderator(u),
     "project.create": lambda u, _t: is_researcher(u),
@@ -129,6 +172,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # admins
     "admin.view": lambda u, _t: is_admin(u),
     "settings.change": lambda u, _t: is_admin(u),
+    "organisation.verify": lambda u, _t: is_admin(u),
     "topic.manage": lambda u, _t: is_admin(u),
     "members.view": lambda u, _t: is_admin(u),
     "roles.change": lambda u, _t: is_admin(u),

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdq.db import Base, UTCDateTime, one_of, utcnow
+
+if TYPE_CHECKING:
+    from crowdq.organisations.models import OrganisationMembership
 
 USER_STATUSES = ("active", "suspended", "banned", "deleted")
 
@@ -55,6 +59,10 @@ class User(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The organisations the member belongs to (read-only; the organisations
+    # domain changes memberships).
+    memberships: Mapped[list[OrganisationMembership]] = relationship(viewonly=True)
 
     # --- Flask-Login protocol -------------------------------------------
     @property

@@ -45,7 +45,7 @@ def edit(
     """Apply an edit; returns False when nothing changed (no revision then)."""
     policy.require(actor, "question.edit", question)
     new_title, new_body = services.clean_title(title), services.clean_body(body)
-    topic = topics.topic_for_question(session, topic_id, current_topic_id=question.topic_id)
+    topic = topics.topic_for_question(session, topic_id, current_topic_id=question.topic_id, editing=True)
     new_language = services.clean_language(language)
     tag_names, new_place = services.clean_tags(tags), services.clean_place(place)
     if new_title != question.title and title_locked(session, question):

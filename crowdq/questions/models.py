@@ -9,6 +9,7 @@ by `crowdq check-counts`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -26,6 +27,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdq.accounts.models import User
+
+if TYPE_CHECKING:
+    from crowdq.organisations.models import Organisation
 from crowdq.db import Base, UTCDateTime, one_of, utcnow
 from crowdq.questions.trending import EMPTY
 
@@ -39,7 +43,14 @@ LANGUAGES = ("nl", "en")
 
 
 class Topic(Base):
+    """A topic; with `opens_at` and `closes_at` set it is also a call for
+    questions sponsored by `organisation_id` (see crowdq.calls)."""
+
     __tablename__ = "topics"
+    __table_args__ = (
+        CheckConstraint("vote_budget IS NULL OR (vote_budget >= 1 AND vote_budget <= 100)", name="vote_budget"),
+        CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at", name="call_dates"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -53,18 +64,36 @@ class Topic(Base):
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Archived topics keep their questions and pages but take no new questions.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A call for questions: asking and voting only from opens_at until closes_at
+    # (UTC; shown in Europe/Amsterdam), each member with at most vote_budget
+    # votes in it when set; the final ranking is copied once after closing.
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    vote_budget: Mapped[int | None] = mapped_column(Integer)
+    results_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship()
 
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @property
+    def is_call(self) -> bool:
+        return self.opens_at is not None and self.closes_at is not None
+
     def name(self, locale: str) -> str:
-        return self.name_nl if locale == "nl" else self.name_en
+        """The name in `locale`, else in the other language (a call may have one only)."""
+        first, second = (self.name_nl, self.name_en) if locale == "nl" else (self.name_en, self.name_nl)
+        return first or second
 
     def description(self, locale: str) -> str:
-        return self.description_nl if locale == "nl" else self.description_en
+        first, second = (
+            (self.description_nl, self.description_en) if locale == "nl" else (self.description_en, self.description_nl)
+        )
+        return first or second
 
 
 question_tags = Table(
@@ -101,6 +130,8 @@ class Question(Base):
         Index("ix_questions_topic_created", "topic_id", "listed", "created_at", "id"),
         Index("ix_questions_topic_comments", "topic_id", "listed", "comment_count", "id"),
         Index("ix_questions_topic_trending", "topic_id", "listed", "trending_score", "id"),
+        # Importing the same file twice creates nothing new.
+        Index("uq_questions_entered_by_external_id", "entered_by_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,9 +143,16 @@ class Question(Base):
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     place: Mapped[str | None] = mapped_column(String(100), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    # A facilitator who entered the question for someone else.
+    # A facilitator who entered the question for someone else, at a session
+    # or from an import (with the row's id in the imported file), and the
+    # asker's name when they agreed to be named.
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(String(10), default="online")
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_sessions.id", ondelete="SET NULL"), index=True
+    )
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    asker_name: Mapped[str | None] = mapped_column(String(60))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     # Held for review (first questions of new members): visible to the
@@ -128,6 +166,7 @@ class Question(Base):
     vote_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     follower_count: Mapped[int] = mapped_column(Integer, default=0)
+    endorsement_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # log2 of the decayed vote sum; EMPTY (-1e300) without votes (see questions.trending).
     trending_score: Mapped[float] = mapped_column(Float, default=EMPTY)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ race. Comments and edits are in questions.discussion and questions.editing.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
@@ -96,6 +97,18 @@ def get_question(session: Session, question_id: int, actor=None) -> Question:
 
 
 # --- submitting ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    """A question a facilitator enters for someone who does not use the site
+    (built and checked by crowdq.facilitation): where it was collected, and
+    the asker's name only with their consent."""
+
+    source: str  # "session" or "import"
+    session_id: int | None = None
+    asker_name: str | None = None
+    external_id: str | None = None
+
+
 def submit(
     session: Session,
     actor,
@@ -106,19 +119,30 @@ def submit(
     topic_id: int | None = None,
     tags: str | list[str] | None = None,
     place: str | None = None,
+    organisation=None,
+    entry: Entry | None = None,
 ) -> Question:
     """A confirmed member asks a question, with or without a topic (not an
-    archived one); authors follow it automatically.
+    archived one, nor a call that is not open); authors follow it
+    automatically.
 
-    A new member's first question is held for review when the site setting
-    says so.
+    A member of a verified organisation may ask on its behalf
+    (`organisation`; the member stays the author). A facilitator may enter
+    it for someone else (`entry`). A new member's first question is held
+    for review when the site setting says so.
     """
     policy.require(actor, "question.create")
+    if organisation is not None:
+        policy.require(actor, "organisation.act", organisation)
+    if entry is not None:
+        policy.require(actor, "question.facilitate", organisation)
+        if entry.source not in ("session", "import"):
+            raise Invalid({"source": _("Unknown value.")})
+    now = utcnow()
     title, body = clean_title(title), clean_body(body)
-    topic = topics.topic_for_question(session, topic_id)
+    topic = topics.topic_for_question(session, topic_id, now=now)
     language = clean_language(language)
     tag_names, place = clean_tags(tags), clean_place(place)
-    now = utcnow()
     question = Question(
         title=title,
         body=body,
@@ -127,7 +151,12 @@ def submit(
         topic=topic,
         place=place,
         author_id=actor.id,
-        source="online",
+        organisation_id=organisation.id if organisation is not None else None,
+        source=entry.source if entry else "online",
+        entered_by_id=actor.id if entry else None,
+        session_id=entry.session_id if entry else None,
+        asker_name=entry.asker_name if entry else None,
+        external_id=entry.external_id if entry else None,
         created_at=now,
         updated_at=now,
         held=_should_hold(session, actor),
@@ -138,7 +167,15 @@ def submit(
     session.flush()
     search.index_question(session, question)
     _follow(session, actor.id, question.id, automatic=True)
-    events.record(session, "question.submitted", actor, question, held=question.held)
+    events.record(
+        session,
+        "question.submitted",
+        actor,
+        question,
+        held=question.held,
+        organisation_id=question.organisation_id,
+        source=question.source,
+    )
     return question
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crowdq import events, policy, text
+from crowdq.calls.state import require_open
 from crowdq.db import MAX_ID, utcnow
-from crowdq.errors import Invalid, NotFound
+from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.questions.models import Question, Topic
 
 SLUG_MIN, SLUG_MAX = 2, 80
@@ -77,18 +79,42 @@ def question_counts(session: Session) -> dict[int | None, int]:
     return {topic_id: n for topic_id, n in rows}
 
 
-def topic_for_question(session: Session, topic_id: int | None, current_topic_id: int | None = None) -> Topic | None:
-    """The topic a question may be filed under: none, or an open topic.
+def topic_for_question(
+    session: Session,
+    topic_id: int | None,
+    current_topic_id: int | None = None,
+    now: datetime | None = None,
+    *,
+    editing: bool = False,
+) -> Topic | None:
+    """The topic a question may be filed under: none, an open topic, or a
+    call for questions while it is open.
 
-    A question already in an archived topic may stay there when edited.
+    Editing, a question may stay in its own topic even if that was archived
+    since; questions do not move into or out of a call (its votes and budgets
+    belong to it).
     """
+    current = session.get(Topic, current_topic_id) if current_topic_id else None
     if topic_id is None:
+        if current is not None and current.is_call:
+            raise Invalid({"topic": _("Questions in a call for questions stay in it.")})
         return None
     topic = session.get(Topic, topic_id) if isinstance(topic_id, int) and 0 < topic_id <= MAX_ID else None
     if topic is None:
         raise Invalid({"topic": _("Choose a topic from the list.")})
-    if topic.is_archived and topic.id != current_topic_id:
+    if topic.id == current_topic_id:
+        return topic
+    if current is not None and current.is_call:
+        raise Invalid({"topic": _("Questions in a call for questions stay in it.")})
+    if topic.is_archived:
         raise Invalid({"topic": _("This topic is archived and takes no new questions. Choose another one.")})
+    if topic.is_call:
+        if editing:
+            raise Invalid({"topic": _("Ask a new question in the call instead of moving this one into it.")})
+        try:
+            require_open(topic, now or utcnow())
+        except Conflict as error:
+            raise Invalid({"topic": error.message}) from None
     return topic
 
 

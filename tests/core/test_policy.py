@@ -44,6 +44,7 @@ MATRIX = {
     "admin.view": {"admin"},
     "settings.change": {"admin"},
     "topic.manage": {"admin"},
+    "organisation.verify": {"admin"},
     "members.view": {"admin"},
     "roles.change": {"admin"},
     "account.manage": {"unconfirmed", "citizen", "researcher", "moderator", "admin", "suspended", "banned"},
@@ -78,6 +79,17 @@ def test_matrix_covers_every_rule_that_acts_on_others():
         "question.moderate",
         "organisation.act",
         "organisation.manage",
+        # organisation, call and facilitator rules take an organisation or a call:
+        # tests/organisations/test_organisation_policy.py
+        "organisation.register",
+        "organisation.edit",
+        "organisation.members.manage",
+        "organisation.leave",
+        "call.create",
+        "call.manage",
+        "call.results",
+        "session.create",
+        "question.facilitate",
     }
     assert set(policy.RULES) == covered
 

@@ -1,0 +1,1 @@
+"""Calls for questions: sponsored topics with dates, vote budgets and frozen results."""

@@ -147,11 +147,23 @@ def _register_blueprints(app: Flask) -> None:
     from crowdq.accounts.views import bp as accounts_bp
     from crowdq.admin.views import bp as admin_bp
     from crowdq.api.views import bp as api_bp
+    from crowdq.calls.views import bp as calls_bp
+    from crowdq.facilitation.views import bp as facilitation_bp
     from crowdq.moderation.views import bp as moderation_bp
     from crowdq.organisations.views import bp as organisations_bp
     from crowdq.questions.views import bp as questions_bp
     from crowdq.research.views import bp as research_bp
 
-    for bp in (main_views.bp, accounts_bp, questions_bp, organisations_bp, research_bp, moderation_bp, admin_bp):
+    for bp in (
+        main_views.bp,
+        accounts_bp,
+        questions_bp,
+        organisations_bp,
+        calls_bp,
+        facilitation_bp,
+        research_bp,
+        moderation_bp,
+        admin_bp,
+    ):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

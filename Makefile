@@ -2,6 +2,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# pytest-xdist processes; each gets its own SQLite files and PostgreSQL database (test_gw0, test_gw1...).
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-pg lint translations compile-translations update-translations chromium bench clean
 
@@ -56,11 +58,11 @@ lint: $(VENV)/.dev-deps
 
 test: $(VENV)/.dev-deps $(VENV)/.project compile-translations chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The same suite against PostgreSQL (CI runs this when one is reachable).
 test-pg: $(VENV)/.dev-deps $(VENV)/.project compile-translations chromium
-	CROWDQ_TEST_DATABASE_URL=$${CROWDQ_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+	CROWDQ_TEST_DATABASE_URL=$${CROWDQ_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: $(VENV)/.dev-deps $(VENV)/.project compile-translations
 	$(BIN)/python bench/run.py $(ARGS)

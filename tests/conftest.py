@@ -14,7 +14,7 @@ import re
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 import crowdq.models  # noqa: F401
 from crowdq import create_app, search
@@ -44,24 +44,44 @@ def reset_postgres_schema(engine, create: bool = True) -> None:
             search.install(conn)
 
 
+def _worker_database_url(request) -> str:
+    """PG_URL, or under pytest-xdist a database of the worker's own (created when missing),
+    so parallel workers never empty each other's tables."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        return PG_URL
+    url = make_url(PG_URL)
+    name = f"{url.database}_{worker}"
+    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def _pg_schema():
+def _pg_schema(request):
     if not PG_URL:
         yield None
         return
-    engine = make_engine(PG_URL)
+    url = _worker_database_url(request)
+    engine = make_engine(url)
     reset_postgres_schema(engine)
-    yield engine
+    yield engine, url
     engine.dispose()
 
 
 @pytest.fixture
 def database_url(tmp_path, _pg_schema):
     if _pg_schema is not None:
+        engine, url = _pg_schema
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with _pg_schema.begin() as conn:
+        with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        return PG_URL
+        return url
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 

@@ -1,5 +1,5 @@
 """Denormalised values on questions, recomputed from the rows they count:
-the vote, follower and comment counts and the trending score."""
+the vote, follower, comment and endorsement counts and the trending score."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from itertools import groupby
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from crowdq.organisations.models import Endorsement
 from crowdq.questions import trending
 from crowdq.questions.models import Comment, Question, QuestionFollow, Vote
 
@@ -30,7 +31,8 @@ def _true_counts():
     comments = (
         select(func.count()).where(Comment.question_id == Question.id, Comment.deleted_at.is_(None)).scalar_subquery()
     )
-    return votes, followers, comments
+    endorsements = select(func.count()).where(Endorsement.question_id == Question.id).scalar_subquery()
+    return votes, followers, comments, endorsements
 
 
 def exact_trending_score(session: Session, question_id: int) -> float:
@@ -68,8 +70,10 @@ def exact_trending_scores(session: Session, question_ids: Iterable[int] | None =
 
 
 def recount(session: Session, question_ids: Iterable[int] | None = None) -> None:
-    votes, followers, comments = _true_counts()
-    stmt = update(Question).values(vote_count=votes, follower_count=followers, comment_count=comments)
+    votes, followers, comments, endorsements = _true_counts()
+    stmt = update(Question).values(
+        vote_count=votes, follower_count=followers, comment_count=comments, endorsement_count=endorsements
+    )
     if question_ids is not None:
         ids = list(question_ids)
         if not ids:
@@ -102,7 +106,7 @@ def wrong_counts(session: Session) -> list[tuple[int, str, float, float]]:
 
     Trending scores match within trending.SCORE_TOLERANCE (relative, in the log).
     """
-    votes, followers, comments = _true_counts()
+    votes, followers, comments, endorsements = _true_counts()
     scores = exact_trending_scores(session)
     rows = session.execute(
         select(
@@ -113,12 +117,19 @@ def wrong_counts(session: Session) -> list[tuple[int, str, float, float]]:
             followers,
             Question.comment_count,
             comments,
+            Question.endorsement_count,
+            endorsements,
             Question.trending_score,
         )
     )
     problems = []
-    for qid, sv, tv, sf, tf, sc, tc, stored_score in rows:
-        for name, stored, true in (("votes", sv, tv), ("followers", sf, tf), ("comments", sc, tc)):
+    for qid, sv, tv, sf, tf, sc, tc, se, te, stored_score in rows:
+        for name, stored, true in (
+            ("votes", sv, tv),
+            ("followers", sf, tf),
+            ("comments", sc, tc),
+            ("endorsements", se, te),
+        ):
             if stored != true:
                 problems.append((qid, name, stored, true))
         true_score = scores.get(qid, trending.EMPTY)

@@ -65,6 +65,18 @@ class QuestionForm(FlaskForm):
         }
 
 
+class AskForm(QuestionForm):
+    """Asking adds the choice to ask on behalf of one of the member's verified organisations."""
+
+    on_behalf = SelectField(
+        _l("Ask on behalf of"),
+        description=_l("Ask as yourself, or for an organisation you belong to. Your name is shown too."),
+        coerce=optional_int,
+        validate_choice=True,
+        **CHOICE_MESSAGES,
+    )
+
+
 class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"),

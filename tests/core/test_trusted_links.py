@@ -96,6 +96,14 @@ def _mail_context() -> dict:
         "role_name": "moderator",
         "role_label": "Moderator",
         "reason": "helpful",
+        # organisation_decision, organisation_invitation
+        "organisation": SimpleNamespace(name="Groen Leiden", slug="groen-leiden"),
+        "inviter": user,
+        "name": "Ada",
+        "email": "ada@example.org",
+        "days": 7,
+        "approved": False,
+        "was_verified": False,
     }
 
 

@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from crowdq.errors import Conflict
 
 UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
+# As the call page writes its dates (Amsterdam time, to the minute).
+MOMENT = "EEEE d MMMM y, HH:mm"
 
 
 def call_state(topic, now: datetime) -> str | None:
@@ -32,12 +34,12 @@ def require_open(topic, now: datetime) -> None:
     state = call_state(topic, now)
     if state == UPCOMING:
         raise Conflict(
-            _("This call for questions opens on %(moment)s.", moment=format_datetime(topic.opens_at, "medium"))
+            _("This call for questions opens on %(moment)s.", moment=format_datetime(topic.opens_at, MOMENT))
         )
     if state == CLOSED:
         raise Conflict(
             _(
                 "This call for questions closed on %(moment)s; its ranking is final.",
-                moment=format_datetime(topic.closes_at, "medium"),
+                moment=format_datetime(topic.closes_at, MOMENT),
             )
         )

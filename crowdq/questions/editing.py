@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from crowdq import events, policy, search, text
+from crowdq.calls.results import ensure_frozen
 from crowdq.db import utcnow
 from crowdq.errors import Invalid
 from crowdq.questions import services, topics
@@ -44,6 +45,8 @@ def edit(
 ) -> bool:
     """Apply an edit; returns False when nothing changed (no revision then)."""
     policy.require(actor, "question.edit", question)
+    if question.topic is not None and question.topic.is_call:
+        ensure_frozen(session, question.topic)  # a closed call's final ranking keeps the old text
     new_title, new_body = services.clean_title(title), services.clean_body(body)
     topic = topics.topic_for_question(session, topic_id, current_topic_id=question.topic_id, editing=True)
     new_language = services.clean_language(language)

@@ -61,6 +61,9 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not the clock
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # The question import (web page and CLI) takes files up to this size; only its page accepts the larger
+    # upload (crowdq/facilitation/views.py raises the request limit for that one view).
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -71,6 +74,8 @@ class Config:
     CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 48
     RESET_TOKEN_MAX_AGE = 60 * 60 * 2
     EMAIL_CHANGE_TOKEN_MAX_AGE = 60 * 60 * 24
+    # How long an organisation's invitation link works (it also works only once).
+    ORGANISATION_INVITATION_MAX_AGE = int(os.environ.get("ORGANISATION_INVITATION_MAX_AGE", str(60 * 60 * 24 * 7)))
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")  # smtp | console
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -142,6 +142,16 @@ def create_topic_cmd(
         click.echo(f"topic {topic.slug} {outcome}: {topic.name_en} / {topic.name_nl}")
 
 
+@cli.command("freeze-calls")
+@with_appcontext
+def freeze_calls_cmd() -> None:
+    """Copy the final ranking of every call that closed into its results (for cron; idempotent)."""
+    from crowdq.calls import results
+
+    frozen = results.freeze_due()
+    click.echo(f"froze the results of {frozen} call{'' if frozen == 1 else 's'}")
+
+
 @cli.command("seed-demo")
 @click.option("--force", is_flag=True, help="Allow seeding in production.")
 @with_appcontext
@@ -154,6 +164,83 @@ def seed_demo_cmd(force: bool) -> None:
     with Session(db.engine()) as session, session.begin():
         created = seed.seed(session)
     click.echo("demo data loaded" if created else "demo data already present; nothing changed")
+
+
+@cli.command("import-questions")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=False))
+@click.option("--by", "by_email", required=True, help="Email of the facilitator who enters the questions.")
+@click.option("--topic", "topic_slug", help="Topic (address) for rows that name none.")
+@click.option("--session", "session_id", type=click.IntRange(1, 2**31 - 1), help="Number of the session.")
+@click.option("--dry-run", is_flag=True, help="Check every row and list the errors; write nothing.")
+@with_appcontext
+def import_questions_cmd(file: str, by_email: str, topic_slug: str | None, session_id: int | None, dry_run: bool):
+    """Import questions from a CSV or JSON Lines FILE, entered by the member --by.
+
+    Columns: title, explanation, language (nl/en), topic, tags, place, external_id. The whole file is checked
+    first; then every valid row is imported in one transaction. Rows whose external_id this member imported
+    before are skipped. Exit code 0: no errors; 1: the file or some rows have errors (listed by line; a dry
+    run or a refused file writes nothing); 2: bad arguments.
+    """
+    from crowdq.accounts.services import find_by_email
+    from crowdq.errors import Conflict, NotAllowed
+    from crowdq.facilitation import importer
+    from crowdq.facilitation.models import CommunitySession
+    from crowdq.policy import can
+    from crowdq.questions import topics
+
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(importer.max_bytes() + 1)
+    except OSError as error:
+        raise click.BadParameter(f"cannot read {file}: {error.strerror or error}", param_hint="FILE") from None
+    with Session(db.engine()) as session, session.begin():
+        actor = find_by_email(session, by_email.strip())
+        if actor is None:
+            raise click.BadParameter(f"no member with the email address {by_email}", param_hint="--by")
+        if not can(actor, "question.facilitate"):
+            raise click.BadParameter(
+                f"{by_email} may not enter questions for others (researchers and members of verified "
+                "organisations may; the account must be confirmed and in good standing)",
+                param_hint="--by",
+            )
+        topic = None
+        if topic_slug is not None:
+            topic = topics.by_slug(session, topic_slug.strip().lower())
+            if topic is None:
+                raise click.BadParameter(f"no topic with the address {topic_slug}", param_hint="--topic")
+        community_session = None
+        if session_id is not None:
+            community_session = session.get(CommunitySession, session_id)
+            if community_session is None:
+                raise click.BadParameter(f"no session number {session_id}", param_hint="--session")
+            if not can(actor, "session.manage", community_session):
+                raise click.BadParameter(f"{by_email} cannot enter questions for this session", param_hint="--session")
+        try:
+            report = importer.import_file(
+                session, actor, data, topic=topic, community_session=community_session, dry_run=dry_run
+            )
+        except Invalid as error:
+            if "topic" in error.fields:
+                raise click.BadParameter(error.fields["topic"], param_hint="--topic") from None
+            click.echo(f"{file}: {error.message}", err=True)
+            raise SystemExit(1) from None
+        except (Conflict, NotAllowed) as error:
+            click.echo(f"{file}: {error.message or 'not allowed'}", err=True)
+            raise SystemExit(1) from None
+        for problem in report.errors:
+            column = f" {problem.column}:" if problem.column else ""
+            quote = f" ({problem.quote})" if problem.quote else ""
+            click.echo(f"line {problem.line}:{column} {problem.message}{quote}")
+        summary = (
+            f"{report.rows} rows: {len(report.ready)} to import, {len(report.already_imported)} already imported, "
+            f"{report.error_lines} with errors"
+        )
+        if dry_run:
+            click.echo(f"{summary}; dry run, nothing written")
+        else:
+            click.echo(f"{summary}; imported {report.created} questions")
+    if report.errors:
+        raise SystemExit(1)
 
 
 @cli.command("send-mail")

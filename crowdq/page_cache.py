@@ -56,6 +56,8 @@ CACHEABLE: dict[str, frozenset[str]] = {
     "questions.similar": frozenset({"title"}),
     "organisations.index": frozenset(),
     "organisations.show": frozenset(),
+    "facilitation.index": frozenset(),
+    "facilitation.show": frozenset(),
     "research.index": frozenset(),
     "research.show": frozenset(),
     "main.privacy": frozenset(),

@@ -95,6 +95,18 @@ def _facilitator(user: Any, organisation: Any) -> bool:
     )
 
 
+def _manage_session(user: Any, community_session: Any) -> bool:
+    """Edit a neighbourhood session and enter its questions: admins, members of
+    the verified organisation that runs it, and its creator while they may
+    still facilitate."""
+    if community_session is None or not is_citizen(user):
+        return False
+    organisation = getattr(community_session, "organisation", None)
+    if is_admin(user) or (organisation is not None and is_organisation_member(user, organisation)):
+        return True
+    return community_session.created_by_id == user.id and _facilitator(user, organisation)
+
+
 def _is_author(user: Any, target: Any) -> bool:
     return is_member(user) and target is not None and getattr(target, "author_id", None) == user.id
 
@@ -151,7 +163,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "organisation.register": lambda u, _t: is_citizen(u),
     "organisation.edit": lambda u, o: owns(u, o) or is_admin(u),
     "organisation.members.manage": owns,
-    "organisation.leave": belongs_to,
+    "organisation.leave": belongs_to,  # also: choosing to be shown on the public page
+    # unverified organisations' pages are for their members and admins only
+    "organisation.view": lambda u, o: o.is_verified or belongs_to(u, o) or is_admin(u),
+    "organisation.members.view": lambda u, o: belongs_to(u, o) or is_admin(u),
     # acting as the organisation (asking on its behalf, endorsing) needs verification
     "organisation.act": is_organisation_member,
     "organisation.manage": is_organisation_owner,
@@ -162,6 +177,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # facilitators: sessions and questions entered for others (target: organisation or None)
     "session.create": _facilitator,
     "question.facilitate": _facilitator,
+    "session.manage": _manage_session,  # target: the session
     # researchers
     "question.merge": lambda u, _t: is_researcher(u) or is_moderator(u),
     "project.create": lambda u, _t: is_researcher(u),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from crowdq.admin import settings
 from crowdq.forms_common import CHOICE_MESSAGES, TOO_LONG
@@ -15,18 +15,18 @@ from crowdq.questions import topics
 class TopicForm(FlaskForm):
     name_en = StringField(
         _l("Name in English"),
-        validators=[DataRequired(_l("Enter a name.")), Length(max=topics.NAME_MAX, message=TOO_LONG)],
+        validators=[Length(max=topics.NAME_MAX, message=TOO_LONG)],
         render_kw={"maxlength": topics.NAME_MAX, "lang": "en"},
     )
     name_nl = StringField(
         _l("Name in Dutch"),
-        validators=[DataRequired(_l("Enter a name.")), Length(max=topics.NAME_MAX, message=TOO_LONG)],
+        validators=[Length(max=topics.NAME_MAX, message=TOO_LONG)],
         render_kw={"maxlength": topics.NAME_MAX, "lang": "nl"},
     )
     slug = StringField(
         _l("Address"),
         description=_l(
-            "Lower-case letters, digits and hyphens; the topic's page is /topics/<address>. "
+            "Lower-case letters, digits and hyphens; the topic's page is /topics/ followed by the address. "
             "Leave it empty to make it from the English name."
         ),
         validators=[Optional(), Length(max=topics.SLUG_MAX, message=TOO_LONG)],
@@ -53,6 +53,19 @@ class TopicForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
+
+    # A call for questions may have a name in one language only (the view sets this).
+    one_name_enough = False
+
+    def _require_name(self, field, other) -> None:
+        if not (field.data or "").strip() and not (self.one_name_enough and (other.data or "").strip()):
+            raise ValidationError(_l("Enter a name."))
+
+    def validate_name_en(self, field) -> None:
+        self._require_name(field, self.name_nl)
+
+    def validate_name_nl(self, field) -> None:
+        self._require_name(field, self.name_en)
 
     def service_fields(self) -> dict:
         return {

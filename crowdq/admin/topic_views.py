@@ -52,6 +52,7 @@ def topic_edit(topic_id: int):
     policy.require(current_user, "topic.manage")
     topic = topics.get_topic(session, topic_id)
     form = TopicForm(obj=topic)
+    form.one_name_enough = topic.is_call
     if form.validate_on_submit():
         try:
             changed = topics.update_topic(session, current_user, topic, **form.service_fields())

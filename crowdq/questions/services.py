@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crowdq import events, policy, search, text
+from crowdq.calls import budgets
 from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.questions import counts, settings, topics, trending
@@ -131,6 +132,39 @@ def submit(
     it for someone else (`entry`). A new member's first question is held
     for review when the site setting says so.
     """
+    question = build_question(
+        session,
+        actor,
+        title=title,
+        body=body,
+        language=language,
+        topic_id=topic_id,
+        tags=tags,
+        place=place,
+        organisation=organisation,
+        entry=entry,
+    )
+    publish(session, actor, [question])
+    return question
+
+
+def build_question(
+    session: Session,
+    actor,
+    *,
+    title: str,
+    body: str,
+    language: str,
+    topic_id: int | None = None,
+    tags: str | list[str] | None = None,
+    place: str | None = None,
+    organisation=None,
+    entry: Entry | None = None,
+) -> Question:
+    """Every rule of `submit` (permissions, validation, sanitising, holding
+    for review), without writing the question: `publish` does that, for one
+    question or many at once (the facilitators' import builds every row of a
+    file, then publishes them together). New tags are added to the session."""
     policy.require(actor, "question.create")
     if organisation is not None:
         policy.require(actor, "organisation.act", organisation)
@@ -161,22 +195,32 @@ def submit(
         updated_at=now,
         held=_should_hold(session, actor),
         tags=tags_by_name(session, tag_names),
+        follower_count=1,  # the author (publish adds the follow)
     )
     question.refresh_listed()
-    session.add(question)
-    session.flush()
-    search.index_question(session, question)
-    _follow(session, actor.id, question.id, automatic=True)
-    events.record(
-        session,
-        "question.submitted",
-        actor,
-        question,
-        held=question.held,
-        organisation_id=question.organisation_id,
-        source=question.source,
-    )
     return question
+
+
+def publish(session: Session, actor, new_questions: list[Question]) -> None:
+    """Write questions made by `build_question`: insert them (one flush for
+    all), index them for search at once, and record one event each. Each
+    author follows their question: a new question has no follows yet, so
+    that is a plain insert, counted in `follower_count` from the start."""
+    session.add_all(new_questions)
+    session.flush()
+    for question in new_questions:
+        search.index_question(session, question)
+        session.add(QuestionFollow(user_id=question.author_id, question_id=question.id))
+        events.record(
+            session,
+            "question.submitted",
+            actor,
+            question,
+            held=question.held,
+            organisation_id=question.organisation_id,
+            source=question.source,
+        )
+    session.flush()
 
 
 def _should_hold(session: Session, actor) -> bool:
@@ -207,13 +251,19 @@ def has_voted(session: Session, user_id: int | None, question_id: int) -> bool:
 
 
 def vote(session: Session, actor, question: Question) -> bool:
-    """Add the actor's vote; returns False if it was already there."""
+    """Add the actor's vote; returns False if it was already there. In a call
+    for questions only while it is open, within the member's vote budget."""
     policy.require(actor, "question.vote", question)
     _require_open_for_votes(question)
     now = utcnow()
+    # In a call: only while it is open, and within the member's vote budget (crowdq.calls.budgets).
+    call = budgets.lock_open_call(session, question, now)
     try:
         with session.begin_nested():
             session.add(Vote(user_id=actor.id, question_id=question.id, created_at=now))
+            if call is not None and call.vote_budget is not None:
+                session.flush()  # a duplicate fails here, before spending
+                budgets.spend(session, call, actor.id)  # none left: Conflict, and the savepoint drops the vote
     except IntegrityError:
         return False  # voted already (maybe by a racing request): nothing to do
     session.execute(
@@ -234,9 +284,11 @@ def vote(session: Session, actor, question: Question) -> bool:
 
 
 def unvote(session: Session, actor, question: Question) -> bool:
-    """Withdraw the actor's vote; returns False if there was none."""
+    """Withdraw the actor's vote; returns False if there was none. In a call
+    only while it is open, and the vote goes back into the member's budget."""
     policy.require(actor, "question.vote", question)
     _require_open_for_votes(question)
+    call = budgets.lock_open_call(session, question, utcnow())  # after a call closed, votes stay
     removed = session.execute(
         delete(Vote)
         .where(Vote.user_id == actor.id, Vote.question_id == question.id)
@@ -245,6 +297,8 @@ def unvote(session: Session, actor, question: Question) -> bool:
     ).first()
     if removed is None:
         return False
+    if call is not None:
+        budgets.refund(session, call, actor.id)  # this request deleted the vote: give it back
     # Lock the question row (PostgreSQL; SQLite writers are serialised
     # already) so the score read here stays current until commit: a racing
     # vote waits and then adds itself to the new score, never lost or twice.

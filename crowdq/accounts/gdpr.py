@@ -14,7 +14,7 @@ from crowdq.accounts.models import User
 from crowdq.db import utcnow
 from crowdq.errors import Invalid
 from crowdq.mail.models import OutboxMessage
-from crowdq.organisations.models import OrganisationMembership
+from crowdq.organisations.models import Organisation, OrganisationMembership
 from crowdq.questions import counts
 from crowdq.questions.models import Comment, Question, QuestionFollow, Vote
 from crowdq.research.models import ProjectMember
@@ -22,6 +22,41 @@ from crowdq.research.models import ProjectMember
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def _require_not_last_keyholder(session: Session, user: User) -> None:
+    """The site keeps an admin, and an organisation with members keeps an owner:
+    the rows are locked while counting, as for revoking a role."""
+    if user.is_admin:
+        admins = session.scalars(
+            select(User.id).where(User.is_admin.is_(True), User.status != "deleted").with_for_update()
+        ).all()
+        if len(admins) <= 1:
+            raise Invalid({"": _("You are the last admin. Make someone else an admin before you delete your account.")})
+    owned = session.scalars(
+        select(OrganisationMembership.organisation_id).where(
+            OrganisationMembership.user_id == user.id, OrganisationMembership.role == "owner"
+        )
+    ).all()
+    for organisation_id in owned:
+        people = session.execute(
+            select(OrganisationMembership.user_id, OrganisationMembership.role)
+            .where(OrganisationMembership.organisation_id == organisation_id)
+            .order_by(OrganisationMembership.user_id)
+            .with_for_update()
+        ).all()
+        others = [role for user_id, role in people if user_id != user.id]
+        if others and "owner" not in others:
+            name = session.get(Organisation, organisation_id).name
+            raise Invalid(
+                {
+                    "": _(
+                        "You are the last owner of %(name)s. Make another member an owner first, "
+                        "then delete your account.",
+                        name=name,
+                    )
+                }
+            )
 
 
 def export(session: Session, user: User) -> dict[str, Any]:
@@ -72,6 +107,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
     """
     if not passwords.verify_password(user.password_hash, password or ""):
         raise Invalid({"password": _("Your password is not correct.")})
+    _require_not_last_keyholder(session, user)
     events.record(session, "account.deleted", None, user)
     session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
     followed = list(session.scalars(select(QuestionFollow.question_id).where(QuestionFollow.user_id == user.id)))

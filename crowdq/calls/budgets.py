@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crowdq.calls.models import CallBudget
 from crowdq.calls.state import require_open
 from crowdq.errors import Conflict
-from crowdq.questions.models import Question, Topic
+from crowdq.questions.models import Question, Topic, Vote
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,43 @@ def status(session: Session, topic: Topic, user_id: int | None) -> BudgetStatus 
         select(CallBudget.votes_used).where(CallBudget.topic_id == topic.id, CallBudget.user_id == user_id)
     )
     return BudgetStatus(budget=topic.vote_budget, used=used or 0)
+
+
+def _votes_in_budgeted_calls(session: Session) -> dict[tuple[int, int], int]:
+    rows = session.execute(
+        select(Question.topic_id, Vote.user_id, func.count())
+        .join(Question, Question.id == Vote.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Topic.vote_budget.is_not(None))
+        .group_by(Question.topic_id, Vote.user_id)
+    )
+    return {(topic_id, user_id): n for topic_id, user_id, n in rows}
+
+
+def wrong_budgets(session: Session) -> list[tuple[int, int, int, int]]:
+    """(call topic id, member id, votes_used stored, votes counted) wherever a
+    member's spent budget differs from their votes in the call (`check-counts`)."""
+    true = _votes_in_budgeted_calls(session)
+    stored = {
+        (row.topic_id, row.user_id): row.votes_used
+        for row in session.scalars(
+            select(CallBudget).join(Topic, Topic.id == CallBudget.topic_id).where(Topic.vote_budget.is_not(None))
+        )
+    }
+    return sorted(
+        (topic_id, user_id, stored.get(key, 0), true.get(key, 0))
+        for key in stored.keys() | true.keys()
+        for topic_id, user_id in [key]
+        if stored.get(key, 0) != true.get(key, 0)
+    )
+
+
+def recount(session: Session, problems: list[tuple[int, int, int, int]]) -> None:
+    """Set votes_used to the counted votes for the given (topic, member) pairs."""
+    for topic_id, user_id, _stored, true in problems:
+        row = session.get(CallBudget, (topic_id, user_id))
+        if row is None:
+            session.add(CallBudget(topic_id=topic_id, user_id=user_id, votes_used=true))
+        else:
+            row.votes_used = true
+    session.flush()

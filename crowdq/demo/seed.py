@@ -1,5 +1,7 @@
-"""Load the demo data: members of every role, organisations, a project,
-topics, 64 questions in Dutch and English with votes and comments.
+"""Load the demo data: members of every role, organisations (verified,
+waiting and rejected), a project, topics, 64 questions in Dutch and English
+with votes and comments, endorsements, calls for questions in each state and
+neighbourhood sessions (crowdq.demo.participation).
 
 Idempotent: a site setting marks the data as loaded. Randomness is seeded,
 so every fresh database gets the same demo.
@@ -18,7 +20,7 @@ from crowdq.accounts.models import User
 from crowdq.accounts.passwords import hash_password
 from crowdq.admin.models import SiteSetting
 from crowdq.db import utcnow
-from crowdq.demo import content
+from crowdq.demo import content, participation
 from crowdq.organisations.models import Organisation, OrganisationMembership
 from crowdq.questions import counts, trending
 from crowdq.questions.models import Comment, Question, QuestionFollow, Tag, Topic, Vote
@@ -150,6 +152,8 @@ def seed(session: Session) -> bool:
         question.trending_score = score
         question.last_vote_at = last_vote
         _comments(session, rng, question, everyone, created, now)
+    session.flush()
+    participation.seed_participation(session, rng, now, staff, members, organisations)
     session.flush()
     search.rebuild(session)
     counts.recount(session)

@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass, field
 
 from flask import current_app, has_app_context
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from crowdq import text
@@ -112,7 +113,7 @@ def read_file(data: bytes) -> ParsedFile:
     if not parsed.rows and not parsed.errors:
         raise _refuse(_("The file has a header row but no questions."))
     if len(parsed.rows) + len({e.line for e in parsed.errors}) > MAX_ROWS:
-        raise _refuse(_("The file has more than %(n)s rows. Split it into smaller files.", n=f"{MAX_ROWS:,}"))
+        raise _refuse(_("The file has more than %(n)s rows. Split it into smaller files.", n=format_decimal(MAX_ROWS)))
     return parsed
 
 

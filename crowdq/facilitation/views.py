@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -234,10 +234,10 @@ def import_questions():
         else:
             if not dry_run and not report.errors:
                 flash(
-                    _(
-                        "Imported %(created)d questions; %(existing)d were imported before.",
-                        created=report.created,
-                        existing=len(report.already_imported),
+                    ngettext("Imported %(num)d question.", "Imported %(num)d questions.", report.created)
+                    + " "
+                    + ngettext(
+                        "%(num)d was imported before.", "%(num)d were imported before.", len(report.already_imported)
                     ),
                     "success",
                 )

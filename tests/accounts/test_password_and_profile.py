@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from crowdq.accounts.models import User
+from crowdq.db import utcnow
 from crowdq.questions.models import Comment, Question
 from tests.conftest import PASSWORD, link_in, login, outbox, post_form
 
@@ -201,3 +202,34 @@ def test_member_whose_suspension_ended_can_edit_profile_again(client, db, make_u
     assert response.status_code == 302
     db.refresh(user)
     assert user.display_name == "Back"
+
+
+def test_the_last_admin_and_the_last_owner_cannot_delete_their_accounts(client, db, make_user):
+    from crowdq.organisations.models import Organisation, OrganisationMembership
+
+    admin = make_user("admin")
+    login(client, admin)
+    response = post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 400 and "You are the last admin" in response.text
+    owner, member = make_user(), make_user()
+    org = Organisation(slug="groen", name="Stichting Groen", verified_at=utcnow())
+    db.add(org)
+    db.flush()
+    db.add_all(
+        [
+            OrganisationMembership(organisation_id=org.id, user_id=owner.id, role="owner"),
+            OrganisationMembership(organisation_id=org.id, user_id=member.id, role="member"),
+        ]
+    )
+    db.commit()
+    login(client, owner)
+    response = post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 400 and "You are the last owner of Stichting Groen" in response.text
+    db.refresh(owner)
+    assert not owner.is_deleted
+    # With a second admin, the first may go; a member may always go.
+    make_user("admin")
+    login(client, admin)
+    assert post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"}).status_code == 302
+    login(client, member)
+    assert post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"}).status_code == 302

@@ -225,3 +225,24 @@ def test_ask_and_vote_buttons_only_while_open(client, db, clock, make_call, make
     page = main()
     assert ">Closed<" in page and "Ask a question" not in page and "<button" not in page.split("ranking-heading")[1]
     assert "votes left" not in page
+
+
+def test_check_counts_finds_and_fixes_a_wrong_budget(app, db, clock, make_call, make_user, ask):
+    from crowdq.calls.models import CallBudget
+    from crowdq.questions import services
+
+    call = make_call(budget=3)
+    member = make_user()
+    services.vote(db, member, ask(call))
+    db.commit()
+    row = db.get(CallBudget, (call.id, member.id))
+    assert row.votes_used == 1
+    row.votes_used = 3  # as if two votes had been spent and lost
+    db.commit()
+    runner = app.test_cli_runner()
+    found = runner.invoke(args=["crowdq", "check-counts"])
+    assert found.exit_code == 1 and f"call {call.id}: member {member.id} votes used stored 3, true 1" in found.output
+    assert runner.invoke(args=["crowdq", "check-counts", "--fix"]).exit_code == 0
+    db.expire_all()
+    assert db.get(CallBudget, (call.id, member.id)).votes_used == 1
+    assert runner.invoke(args=["crowdq", "check-counts"]).exit_code == 0

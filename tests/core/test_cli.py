@@ -60,6 +60,19 @@ def test_seed_demo_loads_bilingual_content_once(app, db):
     assert db.scalar(select(func.count()).select_from(Question)) == questions
     check = run(app, "check-counts")
     assert check.exit_code == 0 and "all counts are right" in check.output
+    # Organisations in every state, calls in every state, sessions with collected questions.
+    from crowdq.calls.state import call_state
+    from crowdq.db import utcnow
+    from crowdq.facilitation.models import CommunitySession
+    from crowdq.organisations.models import Endorsement, Organisation
+    from crowdq.questions.models import Topic
+
+    assert {o.status for o in db.scalars(select(Organisation))} == {"verified", "pending", "rejected"}
+    calls = [t for t in db.scalars(select(Topic)) if t.is_call]
+    assert {call_state(t, utcnow()) for t in calls} == {"upcoming", "open", "closed"}
+    assert db.scalar(select(func.count()).select_from(Endorsement)) >= 4
+    assert db.scalar(select(func.count()).select_from(CommunitySession)) == 2
+    assert db.scalar(select(func.count()).select_from(Question).where(Question.source == "session")) >= 4
 
 
 def test_check_counts_finds_and_fixes_a_wrong_count(app, db, make_question):

@@ -406,7 +406,7 @@ def test_the_page_checks_then_imports(client, db, researcher):
     assert imported.status_code == 302 and imported.headers["Location"] == "/questions/import"
     assert count(db) == 2
     follow = client.get("/questions/import").get_data(as_text=True)
-    assert "Imported 2 questions; 0 were imported before." in follow
+    assert "Imported 2 questions. 0 were imported before." in follow
 
 
 def test_an_import_with_bad_rows_shows_them_after_importing_the_rest(client, db, researcher):

@@ -7,6 +7,7 @@ from crowdq.events import Event  # noqa: F401
 from crowdq.facilitation.models import CommunitySession  # noqa: F401
 from crowdq.mail.models import OutboxMessage  # noqa: F401
 from crowdq.moderation.models import Flag  # noqa: F401
+from crowdq.notifications.models import Notification  # noqa: F401
 from crowdq.organisations.models import (  # noqa: F401
     Endorsement,
     Organisation,
@@ -22,4 +23,14 @@ from crowdq.questions.models import (  # noqa: F401
     Topic,
     Vote,
 )
-from crowdq.research.models import Project, ProjectMember  # noqa: F401
+from crowdq.research.models import (  # noqa: F401
+    Adoption,
+    Answer,
+    AnswerRevision,
+    Project,
+    ProjectMember,
+    ProjectUpdate,
+    QuestionClaim,
+    ResearcherApplication,
+    SurveyResponse,
+)

@@ -107,6 +107,21 @@ def _manage_session(user: Any, community_session: Any) -> bool:
     return community_session.created_by_id == user.id and _facilitator(user, organisation)
 
 
+def is_project_member(user: Any, project: Any) -> bool:
+    """A verified researcher who accepted a place on the project's team."""
+    return (
+        is_researcher(user)
+        and project is not None
+        and any(m.user_id == user.id and m.accepted_at is not None for m in project.members)
+    )
+
+
+def is_project_lead(user: Any, project: Any) -> bool:
+    return is_project_member(user, project) and any(
+        m.user_id == user.id and m.role == "lead" for m in project.members
+    )
+
+
 def _is_author(user: Any, target: Any) -> bool:
     return is_member(user) and target is not None and getattr(target, "author_id", None) == user.id
 
@@ -181,6 +196,17 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # researchers
     "question.merge": lambda u, _t: is_researcher(u) or is_moderator(u),
     "project.create": lambda u, _t: is_researcher(u),
+    # researcher applications (target: none); admins decide
+    "researcher.apply": lambda u, _t: is_citizen(u) and not u.is_researcher,
+    # projects (target: the project)
+    "project.edit": lambda u, p: is_project_member(u, p) or is_admin(u),
+    "project.team.manage": is_project_lead,
+    "project.post": is_project_member,  # updates, answers, releasing questions
+    "question.adopt": is_project_member,
+    # claiming a question while preparing a project (target: the question)
+    "question.claim": lambda u, _t: is_researcher(u),
+    # the anonymous two-question survey
+    "survey.answer": lambda u, _t: is_citizen(u),
     # moderators
     "moderation.view": lambda u, _t: is_moderator(u),
     "question.moderate": lambda u, _t: is_moderator(u),
@@ -189,6 +215,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "admin.view": lambda u, _t: is_admin(u),
     "settings.change": lambda u, _t: is_admin(u),
     "organisation.verify": lambda u, _t: is_admin(u),
+    "researcher.verify": lambda u, _t: is_admin(u),
     "topic.manage": lambda u, _t: is_admin(u),
     "members.view": lambda u, _t: is_admin(u),
     "roles.change": lambda u, _t: is_admin(u),

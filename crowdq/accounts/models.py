@@ -59,6 +59,8 @@ class User(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the member was shown the two-question survey (once; the answers are kept apart, anonymously).
+    survey_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The organisations the member belongs to (read-only; the organisations
     # domain changes memberships).

@@ -96,12 +96,17 @@ def seed(session: Session) -> bool:
 
     project = Project(
         title="Microplastics in Leiden's water",
-        summary="A citizen-science project measuring microplastics in canals and tap water, with residents taking samples.",
+        summary_en="A citizen-science project measuring microplastics in canals and tap water, with residents taking samples.",
+        summary_nl="Een burgerwetenschapsproject dat microplastic meet in grachten en kraanwater; bewoners nemen de monsters.",
+        institution="Universiteit Leiden",
+        status="running",
         created_by_id=staff["researcher@example.org"].id,
     )
     session.add(project)
     session.flush()
-    session.add(ProjectMember(project_id=project.id, user_id=staff["researcher@example.org"].id))
+    session.add(
+        ProjectMember(project_id=project.id, user_id=staff["researcher@example.org"].id, role="lead", accepted_at=now)
+    )
 
     topics = {}
     for position, t in enumerate(content.TOPICS, start=1):

@@ -45,6 +45,9 @@ MATRIX = {
     "settings.change": {"admin"},
     "topic.manage": {"admin"},
     "organisation.verify": {"admin"},
+    "researcher.verify": {"admin"},
+    "question.claim": {"researcher"},
+    "survey.answer": {"citizen", "researcher", "moderator", "admin"},
     "members.view": {"admin"},
     "roles.change": {"admin"},
     "account.manage": {"unconfirmed", "citizen", "researcher", "moderator", "admin", "suspended", "banned"},
@@ -92,6 +95,13 @@ def test_matrix_covers_every_rule_that_acts_on_others():
         "call.results",
         "session.create",
         "question.facilitate",
+        # research rules take a project or depend on the member's own state:
+        # tests/research/test_research_policy.py
+        "researcher.apply",
+        "project.edit",
+        "project.team.manage",
+        "project.post",
+        "question.adopt",
         "session.manage",  # tests/facilitation/test_facilitation_policy.py
     }
     assert set(policy.RULES) == covered

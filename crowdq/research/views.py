@@ -1,30 +1,17 @@
-"""Research project pages."""
+"""The research blueprint: project pages, claiming and adopting questions, answers,
+the researcher dashboard and applications live in their own modules on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from crowdq.db import session
-from crowdq.research.models import Project, ProjectMember
+from flask import Blueprint
 
 bp = Blueprint("research", __name__)
 
-
-@bp.route("/projects")
-def index():
-    projects = session.scalars(select(Project).order_by(Project.created_at.desc()).limit(100)).all()
-    return render_template("research/index.html", projects=projects)
-
-
-@bp.route("/projects/<int(max=2147483647):project_id>")
-def show(project_id: int):
-    project = session.scalar(
-        select(Project)
-        .where(Project.id == project_id)
-        .options(selectinload(Project.members).selectinload(ProjectMember.user))
-    )
-    if project is None:
-        abort(404)
-    return render_template("research/show.html", project=project)
+# Routes register on `bp` when imported.
+from crowdq.research import (  # noqa: E402,F401
+    application_views,
+    dashboard_views,
+    impact_views,
+    project_views,
+    question_views,
+)

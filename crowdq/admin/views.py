@@ -56,4 +56,4 @@ def index():
 
 
 # Routes of the other admin pages register on `bp` when imported.
-from crowdq.admin import member_views, organisation_views, topic_views  # noqa: E402,F401
+from crowdq.admin import member_views, organisation_views, researcher_views, topic_views  # noqa: E402,F401

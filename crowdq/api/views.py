@@ -12,6 +12,7 @@ from crowdq.db import session
 from crowdq.extensions import csrf
 from crowdq.questions import queries, services
 from crowdq.questions.models import Question
+from crowdq.research.question_context import api_research
 from crowdq.urls import external_url
 from crowdq.web import small_int
 
@@ -30,7 +31,8 @@ def topic_json(topic) -> dict | None:
     }
 
 
-def question_json(q: Question) -> dict:
+def question_json(q: Question, research: dict | None = None) -> dict:
+    """`research`: the question's `adopted_by` and `answer` (crowdq.research.question_context.api_research)."""
     return {
         "id": q.id,
         "url": external_url("questions.show", question_id=q.id),
@@ -47,6 +49,8 @@ def question_json(q: Question) -> dict:
         "comment_count": q.comment_count,
         "follower_count": q.follower_count,
         "created_at": q.created_at.isoformat(),
+        "adopted_by": (research or {}).get("adopted_by", []),
+        "answer": (research or {}).get("answer"),
     }
 
 
@@ -72,9 +76,11 @@ def questions():
         next_url = external_url(
             "api.questions", sort=sort, after=page.next_cursor, per_page=per_page, **filters.as_args()
         )
-    return jsonify(items=[question_json(q) for q in page.items], next=next_url)
+    research = api_research(session, [q.id for q in page.items])  # one query each, not one per question
+    return jsonify(items=[question_json(q, research[q.id]) for q in page.items], next=next_url)
 
 
 @bp.route("/questions/<int(max=2147483647):question_id>")
 def question(question_id: int):
-    return jsonify(question_json(services.get_question(session, question_id, current_user)))
+    found = services.get_question(session, question_id, current_user)
+    return jsonify(question_json(found, api_research(session, [found.id])[found.id]))

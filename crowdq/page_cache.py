@@ -58,8 +58,9 @@ CACHEABLE: dict[str, frozenset[str]] = {
     "organisations.show": frozenset(),
     "facilitation.index": frozenset(),
     "facilitation.show": frozenset(),
-    "research.index": frozenset(),
-    "research.show": frozenset(),
+    "research.index": frozenset({"status", "after"}),  # crowdq/research/project_queries.py parse_status, parse_after
+    "research.show": frozenset({"older"}),  # a project's older updates (parse_older)
+    "research.impact": frozenset({"topic", "organisation"}),
     "main.privacy": frozenset(),
     "main.code_of_conduct": frozenset(),
     "api.questions": LIST_ARGS | {"per_page"},

@@ -116,14 +116,38 @@ def is_project_member(user: Any, project: Any) -> bool:
     )
 
 
+def _on_team(user: Any, project: Any) -> bool:
+    return project is not None and any(m.user_id == user.id and m.accepted_at is not None for m in project.members)
+
+
 def is_project_lead(user: Any, project: Any) -> bool:
     return is_project_member(user, project) and any(
         m.user_id == user.id and m.role == "lead" for m in project.members
     )
 
 
+def is_project_invitee(user: Any, project: Any) -> bool:
+    """Invited onto the project's team, not yet accepted."""
+    return (
+        is_member(user)
+        and project is not None
+        and any(m.user_id == user.id and m.accepted_at is None for m in project.members)
+    )
+
+
 def _is_author(user: Any, target: Any) -> bool:
     return is_member(user) and target is not None and getattr(target, "author_id", None) == user.id
+
+
+def _edit_project_update(user: Any, target: Any) -> bool:
+    """target: (project, update). Authors edit their own updates while on the team."""
+    project, project_update = target if isinstance(target, tuple) else (None, None)
+    return (
+        project is not None
+        and _is_author(user, project_update)
+        and project_update.project_id == project.id
+        and is_project_member(user, project)
+    )
 
 
 # --- the rules -------------------------------------------------------------
@@ -198,10 +222,16 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "project.create": lambda u, _t: is_researcher(u),
     # researcher applications (target: none); admins decide
     "researcher.apply": lambda u, _t: is_citizen(u) and not u.is_researcher,
+    # taking back one's own waiting application (target: the application; also while suspended)
+    "researcher.withdraw": lambda u, a: is_member(u) and a is not None and a.user_id == u.id,
     # projects (target: the project)
     "project.edit": lambda u, p: is_project_member(u, p) or is_admin(u),
     "project.team.manage": is_project_lead,
     "project.post": is_project_member,  # updates, answers, releasing questions
+    "project.update.edit": _edit_project_update,  # target: (project, update)
+    "project.join": lambda u, p: is_researcher(u) and is_project_invitee(u, p),  # accept an invitation
+    # leave the team, or decline an invitation (also after losing verification)
+    "project.leave": lambda u, p: is_member(u) and (is_project_invitee(u, p) or _on_team(u, p)),
     "question.adopt": is_project_member,
     # claiming a question while preparing a project (target: the question)
     "question.claim": lambda u, _t: is_researcher(u),

@@ -12,6 +12,8 @@ from crowdq.admin import settings
 from crowdq.i18n import LANGUAGE_NAMES
 from crowdq.web import current_path
 
+AREA_BLUEPRINTS = frozenset({"admin", "calls", "organisations", "facilitation", "research", "moderation"})
+
 
 def init_app(app) -> None:
     @app.context_processor
@@ -22,6 +24,8 @@ def init_app(app) -> None:
             "language_names": LANGUAGE_NAMES,
             "current_path": current_path,
             "request_endpoint": request.endpoint if has_request_context() else None,
+            # Pages of these blueprints (and topic pages, which may be calls) also load areas.css.
+            "area_blueprints": AREA_BLUEPRINTS,
             # Looked up only when a template uses it (mails pass their own).
             "site": LocalProxy(_site_display),
         }

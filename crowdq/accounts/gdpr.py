@@ -17,7 +17,8 @@ from crowdq.mail.models import OutboxMessage
 from crowdq.organisations.models import Organisation, OrganisationMembership
 from crowdq.questions import counts
 from crowdq.questions.models import Comment, Question, QuestionFollow, Vote
-from crowdq.research.models import ProjectMember
+from crowdq.research import applications
+from crowdq.research.models import Project, ProjectMember
 
 
 def _iso(value) -> str | None:
@@ -54,6 +55,28 @@ def _require_not_last_keyholder(session: Session, user: User) -> None:
                         "You are the last owner of %(name)s. Make another member an owner first, "
                         "then delete your account.",
                         name=name,
+                    )
+                }
+            )
+    led = session.scalars(
+        select(ProjectMember.project_id).where(ProjectMember.user_id == user.id, ProjectMember.role == "lead")
+    ).all()
+    for project_id in led:
+        team = session.execute(
+            select(ProjectMember.user_id, ProjectMember.role, ProjectMember.accepted_at)
+            .where(ProjectMember.project_id == project_id)
+            .order_by(ProjectMember.user_id)
+            .with_for_update()
+        ).all()
+        others = [(role, accepted) for user_id, role, accepted in team if user_id != user.id and accepted is not None]
+        if others and not any(role == "lead" for role, _accepted in others):
+            title = session.get(Project, project_id).title
+            raise Invalid(
+                {
+                    "": _(
+                        "You are the only lead of the project %(title)s. Make another team member lead first, "
+                        "then delete your account.",
+                        title=title,
                     )
                 }
             )
@@ -96,6 +119,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
         ],
         "votes": [{"question_id": v.question_id, "created_at": _iso(v.created_at)} for v in votes],
         "follows": [{"question_id": f.question_id, "active": f.active} for f in follows],
+        "researcher_applications": applications.export_for(session, user),
     }
 
 
@@ -115,6 +139,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
     counts.recount(session, followed)
     session.execute(delete(OrganisationMembership).where(OrganisationMembership.user_id == user.id))
     session.execute(delete(ProjectMember).where(ProjectMember.user_id == user.id))
+    applications.erase_for(session, user)
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.display_name = None
     user.bio = ""

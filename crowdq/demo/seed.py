@@ -20,11 +20,11 @@ from crowdq.accounts.models import User
 from crowdq.accounts.passwords import hash_password
 from crowdq.admin.models import SiteSetting
 from crowdq.db import utcnow
-from crowdq.demo import content, participation
+from crowdq.demo import content, participation, research
 from crowdq.organisations.models import Organisation, OrganisationMembership
 from crowdq.questions import counts, trending
 from crowdq.questions.models import Comment, Question, QuestionFollow, Tag, Topic, Vote
-from crowdq.research.models import Project, ProjectMember
+from crowdq.research.models import Project, ProjectMember, ProjectUpdate
 from crowdq.text import render, slugify
 
 MARKER = "demo_seeded"
@@ -107,6 +107,30 @@ def seed(session: Session) -> bool:
     session.add(
         ProjectMember(project_id=project.id, user_id=staff["researcher@example.org"].id, role="lead", accepted_at=now)
     )
+    session.add(
+        ProjectMember(
+            project_id=project.id,
+            user_id=staff["onderzoeker@example.org"].id,
+            role="member",
+            invited_by_id=staff["researcher@example.org"].id,
+            accepted_at=now - timedelta(days=20),
+        )
+    )
+    project.starts_on = (now - timedelta(days=40)).date()
+    project.website_url = "https://example.org/microplastics-leiden"
+    first_update = (
+        "We took the first **twelve samples** from the Singels, with help from residents of Leiden Noord. "
+        "The lab expects results in about six weeks."
+    )
+    session.add(
+        ProjectUpdate(
+            project_id=project.id,
+            author_id=staff["researcher@example.org"].id,
+            body=first_update,
+            body_html=render(first_update),
+            created_at=now - timedelta(days=6),
+        )
+    )
 
     topics = {}
     for position, t in enumerate(content.TOPICS, start=1):
@@ -159,6 +183,7 @@ def seed(session: Session) -> bool:
         _comments(session, rng, question, everyone, created, now)
     session.flush()
     participation.seed_participation(session, rng, now, staff, members, organisations)
+    research.seed_research(session, now, staff, members, project)
     session.flush()
     search.rebuild(session)
     counts.recount(session)

@@ -18,6 +18,8 @@ from crowdq.organisations import endorsements as organisation_endorsements
 from crowdq.questions import discussion, editing, queries, services, topics
 from crowdq.questions.forms import AskForm, CommentForm, FlagForm, QuestionForm
 from crowdq.questions.models import QuestionRevision, Topic
+from crowdq.questions.timeline import question_timeline
+from crowdq.research.question_context import research_context
 from crowdq.web import apply_errors, posted_flag, safe_next, small_int, write_limit
 
 bp = Blueprint("questions", __name__)
@@ -190,6 +192,8 @@ def show(question_id: int):
         following=services.is_following(session, user_id, question.id),
         revision_count=editing.revision_count(session, question.id),
         organisations=organisation_endorsements.question_context(session, question, current_user),
+        research=research_context(session, question, current_user),
+        timeline=question_timeline(session, question, current_user),
         comment_form=CommentForm(formdata=None) if current_user.is_authenticated else None,
         action_form=EmptyForm(formdata=None) if current_user.is_authenticated else None,
     )

@@ -233,3 +233,39 @@ def test_the_last_admin_and_the_last_owner_cannot_delete_their_accounts(client, 
     assert post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"}).status_code == 302
     login(client, member)
     assert post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"}).status_code == 302
+
+
+def test_researcher_applications_are_in_the_export_and_gone_with_the_account(client, db, make_user):
+    from crowdq.research.models import ResearcherApplication
+
+    member = make_user()
+    db.add(
+        ResearcherApplication(
+            user_id=member.id, institution="Universiteit Leiden", position="Postdoc", profile_url="https://x.example.org"
+        )
+    )
+    db.commit()
+    login(client, member)
+    exported = json.loads(client.get("/account/export").data)
+    assert exported["researcher_applications"][0]["institution"] == "Universiteit Leiden"
+    assert post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"}).status_code == 302
+    assert db.scalar(select(ResearcherApplication)) is None
+
+
+def test_a_projects_only_lead_cannot_delete_their_account_while_others_are_on_the_team(client, db, make_user):
+    from crowdq.research.models import Project, ProjectMember
+
+    lead, colleague = make_user("researcher"), make_user("researcher")
+    project = Project(title="Microplastics in Leiden", summary_en="Measuring.", status="running")
+    db.add(project)
+    db.flush()
+    db.add_all(
+        [
+            ProjectMember(project_id=project.id, user_id=lead.id, role="lead", accepted_at=utcnow()),
+            ProjectMember(project_id=project.id, user_id=colleague.id, role="member", accepted_at=utcnow()),
+        ]
+    )
+    db.commit()
+    login(client, lead)
+    response = post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 400 and "only lead of the project Microplastics in Leiden" in response.text

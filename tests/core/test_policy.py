@@ -98,10 +98,15 @@ def test_matrix_covers_every_rule_that_acts_on_others():
         # research rules take a project or depend on the member's own state:
         # tests/research/test_research_policy.py
         "researcher.apply",
+        "researcher.withdraw",  # tests/research/test_applications.py
         "project.edit",
         "project.team.manage",
         "project.post",
         "question.adopt",
+        # team and updates: tests/research/test_projects_policy.py
+        "project.update.edit",
+        "project.join",
+        "project.leave",
         "session.manage",  # tests/facilitation/test_facilitation_policy.py
     }
     assert set(policy.RULES) == covered

@@ -104,6 +104,8 @@ def _mail_context() -> dict:
         "days": 7,
         "approved": False,
         "was_verified": False,
+        # researcher_decision
+        "application": SimpleNamespace(institution="Universiteit Leiden"),
     }
 
 

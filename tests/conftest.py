@@ -10,6 +10,7 @@ import contextvars
 import itertools
 import os
 import re
+import shutil
 
 import pytest
 from flask import g, has_app_context
@@ -82,15 +83,32 @@ FOR s IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND l
 END LOOP; END $$"""
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory, _pg_schema):
+    """A SQLite file with the schema, made once per test process and copied for each test."""
+    if _pg_schema is not None:
+        return None
+    path = tmp_path_factory.mktemp("template") / "schema.db"
+    engine = make_engine(f"sqlite:///{path}")
+    Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        search.install(conn)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def database_url(tmp_path, _pg_schema):
+def database_url(tmp_path, _pg_schema, _sqlite_template):
+    """A database with the schema and no rows, for this test alone."""
     if _pg_schema is not None:
         engine, url = _pg_schema
         with engine.begin() as conn:
             conn.exec_driver_sql(_EMPTY_TABLES)
             conn.exec_driver_sql(_RESTART_SEQUENCES)
         return url
-    return f"sqlite:///{tmp_path / 'test.db'}"
+    path = tmp_path / "test.db"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 class IsolatedClient(FlaskClient):
@@ -114,16 +132,41 @@ class IsolatedClient(FlaskClient):
                 test_session.expire_all()
 
 
+# Building an app costs ~75 ms (Werkzeug compiles every URL rule), a third of
+# an average test, so tests without rate limits share one app per process,
+# pointed at their own database, with its settings and caches put back as they
+# were made. Tests with rate limits get their own app (and their own counts).
+_SHARED: dict = {}
+_PER_APP_CACHES = ("crowdq.display_settings", "crowdq.impact_cache", "crowdq.url_adapters")
+
+
+def _shared_app(database_url: str):
+    from crowdq.extensions import limiter
+
+    if "app" not in _SHARED:
+        app = create_app("testing", DATABASE_URL=database_url, RATELIMIT_ENABLED=False)
+        app.test_client_class = IsolatedClient
+        _SHARED["app"], _SHARED["config"] = app, dict(app.config)
+        return app
+    app = _SHARED["app"]
+    app.config.clear()
+    app.config.update(_SHARED["config"], DATABASE_URL=database_url)
+    for name in _PER_APP_CACHES:
+        app.extensions.pop(name, None)
+    app.extensions["crowdq.engine"] = make_engine(database_url)
+    # The limiter is one object for every app: a rate-limit test's app switched it on.
+    limiter.enabled = False
+    return app
+
+
 @pytest.fixture
 def app(request, database_url):
-    ratelimit = request.node.get_closest_marker("ratelimit") is not None
-    app = create_app("testing", DATABASE_URL=database_url, RATELIMIT_ENABLED=ratelimit)
-    app.test_client_class = IsolatedClient
+    if request.node.get_closest_marker("ratelimit") is not None:
+        app = create_app("testing", DATABASE_URL=database_url, RATELIMIT_ENABLED=True)
+        app.test_client_class = IsolatedClient
+    else:
+        app = _shared_app(database_url)
     engine = app.extensions["crowdq.engine"]
-    if not PG_URL:
-        Base.metadata.create_all(engine)
-        with engine.begin() as conn:
-            search.install(conn)
     ctx = app.app_context()
     ctx.push()
     yield app

@@ -24,6 +24,9 @@ from alembic.script import ScriptDirectory
 from packaging.requirements import Requirement
 from packaging.version import Version
 
+# Installs and builds do not depend on the database: they run in the SQLite pass only.
+pytestmark = pytest.mark.database_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 CATALOGUE = ROOT / "crowdq/translations/nl/LC_MESSAGES/messages.mo"

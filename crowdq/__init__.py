@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from crowdq.api.views import bp as api_bp
     from crowdq.calls.views import bp as calls_bp
     from crowdq.facilitation.views import bp as facilitation_bp
+    from crowdq.merging.views import bp as merging_bp
     from crowdq.moderation.views import bp as moderation_bp
     from crowdq.organisations.views import bp as organisations_bp
     from crowdq.questions.views import bp as questions_bp
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         calls_bp,
         facilitation_bp,
         research_bp,
+        merging_bp,
         moderation_bp,
         admin_bp,
     ):

@@ -290,6 +290,34 @@ def check_counts_cmd(fix: bool) -> None:
         raise SystemExit(1)
 
 
+@cli.command("check-integrity")
+@with_appcontext
+def check_integrity_cmd() -> None:
+    """Check every invariant: the counts (as check-counts), call budgets, and
+    merges (merged questions point at live targets, no chains or cycles, copies
+    belong to live merges). Exits with 1 on any difference."""
+    from crowdq.calls import budgets
+    from crowdq.merging import integrity
+    from crowdq.questions import counts
+
+    with Session(db.engine()) as session, session.begin():
+        problems = [
+            f"question {qid}: {name} stored {stored}, true {true}"
+            for qid, name, stored, true in counts.wrong_counts(session)
+        ]
+        problems += [
+            f"call {topic_id}: member {user_id} votes used stored {stored}, true {true}"
+            for topic_id, user_id, stored, true in budgets.wrong_budgets(session)
+        ]
+        problems += integrity.merge_problems(session)
+    for line in problems[:200]:
+        click.echo(line)
+    if problems:
+        click.echo(f"{len(problems)} problems found")
+        raise SystemExit(1)
+    click.echo("everything is consistent")
+
+
 @cli.command("revision")
 @click.option("-m", "--message", required=True, help="What the schema change is for.")
 @with_appcontext

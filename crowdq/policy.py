@@ -158,7 +158,9 @@ def _view_question(user, question) -> bool:
 
 
 def _edit_question(user, question) -> bool:
-    if question.status in ("merged", "hidden"):
+    if question.status == "merged":
+        return False  # kept in the asker's words; a moderator may undo the merge instead
+    if question.status == "hidden":
         return is_moderator(user)
     return (is_citizen(user) and _is_author(user, question)) or is_moderator(user) or is_researcher(user)
 
@@ -218,7 +220,11 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "question.facilitate": _facilitator,
     "session.manage": _manage_session,  # target: the session
     # researchers
+    # merging duplicates and the candidates queue; undoing a merge is for moderators
     "question.merge": lambda u, _t: is_researcher(u) or is_moderator(u),
+    "question.unmerge": lambda u, _t: is_moderator(u),
+    # "this looks like a duplicate of ...": any member who may comment
+    "question.suggest_duplicate": lambda u, _t: is_citizen(u),
     "project.create": lambda u, _t: is_researcher(u),
     # researcher applications (target: none); admins decide
     "researcher.apply": lambda u, _t: is_citizen(u) and not u.is_researcher,

@@ -12,7 +12,7 @@ from crowdq.admin import settings
 from crowdq.i18n import LANGUAGE_NAMES
 from crowdq.web import current_path
 
-AREA_BLUEPRINTS = frozenset({"admin", "calls", "organisations", "facilitation", "research", "moderation"})
+AREA_BLUEPRINTS = frozenset({"admin", "calls", "organisations", "facilitation", "research", "moderation", "merging"})
 
 
 def init_app(app) -> None:

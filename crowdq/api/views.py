@@ -6,12 +6,15 @@ Links (`url`, `next`, `endpoints`) are absolute and built from BASE_URL, never f
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crowdq.db import session
+from crowdq.errors import Invalid
 from crowdq.extensions import csrf
+from crowdq.merging import similarity
 from crowdq.questions import queries, services
-from crowdq.questions.models import Question
+from crowdq.questions.models import LANGUAGES, Question
 from crowdq.research.question_context import api_research
 from crowdq.urls import external_url
 from crowdq.web import small_int
@@ -59,7 +62,7 @@ def index():
     return jsonify(
         name="crowdq",
         version=1,
-        endpoints={"questions": external_url("api.questions")},
+        endpoints={"questions": external_url("api.questions"), "similar": external_url("api.similar")},
     )
 
 
@@ -78,6 +81,39 @@ def questions():
         )
     research = api_research(session, [q.id for q in page.items])  # one query each, not one per question
     return jsonify(items=[question_json(q, research[q.id]) for q in page.items], next=next_url)
+
+
+@bp.route("/questions/similar")
+def similar():
+    """Listed questions like `text` (the similarity service of the look-alikes and the duplicates queue)."""
+    text = request.args.get("text", "")
+    problems = {}
+    if not text.strip():
+        problems["text"] = _("Give the text to compare, for example a question's title.")
+    elif len(text) > similarity.TEXT_MAX or "\x00" in text:
+        problems["text"] = _("Use at most %(max)d characters.", max=similarity.TEXT_MAX)
+    language = request.args.get("lang") or None
+    if language is not None and language not in LANGUAGES:
+        problems["lang"] = _("Use nl or en.")
+    limit = 10
+    if request.args.get("limit") is not None:
+        limit = small_int(request.args.get("limit"), similarity.LIMIT_MAX)
+        if limit is None:
+            problems["limit"] = _("Use a whole number from 1 to %(max)d.", max=similarity.LIMIT_MAX)
+    if problems:
+        raise Invalid(problems)
+    matches = similarity.similar(session, text, language, limit=limit)
+    return jsonify(
+        items=[
+            {
+                "id": m.question.id,
+                "title": m.question.title,
+                "score": m.score,
+                "url": external_url("questions.show", question_id=m.question.id),
+            }
+            for m in matches
+        ]
+    )
 
 
 @bp.route("/questions/<int(max=2147483647):question_id>")

@@ -114,7 +114,7 @@ def _votes_in_budgeted_calls(session: Session) -> dict[tuple[int, int], int]:
         select(Question.topic_id, Vote.user_id, func.count())
         .join(Question, Question.id == Vote.question_id)
         .join(Topic, Topic.id == Question.topic_id)
-        .where(Topic.vote_budget.is_not(None))
+        .where(Topic.vote_budget.is_not(None), Vote.merge_id.is_(None))  # a merge's copies spend nothing
         .group_by(Question.topic_id, Vote.user_id)
     )
     return {(topic_id, user_id): n for topic_id, user_id, n in rows}

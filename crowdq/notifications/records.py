@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import case, func, insert, literal, select, union_all
+from sqlalchemy import and_, case, func, insert, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from crowdq.accounts.models import User
@@ -22,14 +22,18 @@ REASONS = ("asker", "voter", "follower")
 
 
 def notify_question_audience(session: Session, event: Event, question_ids: Iterable[int]) -> None:
-    """Everyone who asked, voted for or follows any of these questions hears of `event`."""
+    """Everyone who asked, voted for or follows any of these questions hears of `event`;
+    the askers of questions merged into them too (their voters and followers
+    count on the target already: crowdq.merging)."""
     ids = sorted(set(question_ids))
     if not ids:
         return
     if event.id is None:
         session.flush()
     audience = union_all(
-        select(Question.author_id.label("user_id"), literal(0).label("rank")).where(Question.id.in_(ids)),
+        select(Question.author_id.label("user_id"), literal(0).label("rank")).where(
+            or_(Question.id.in_(ids), and_(Question.merged_into_id.in_(ids), Question.status == "merged"))
+        ),
         select(Vote.user_id, literal(1)).where(Vote.question_id.in_(ids)),
         select(QuestionFollow.user_id, literal(2)).where(
             QuestionFollow.question_id.in_(ids), QuestionFollow.active.is_(True)

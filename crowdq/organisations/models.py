@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdq.accounts.models import User
@@ -103,6 +103,14 @@ class Endorsement(Base):
     public statement (Markdown source and its sanitised HTML)."""
 
     __tablename__ = "endorsements"
+    __table_args__ = (
+        Index(
+            "ix_endorsements_merge",
+            "merge_id",
+            sqlite_where=text("merge_id IS NOT NULL"),
+            postgresql_where=text("merge_id IS NOT NULL"),
+        ),
+    )
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[int] = mapped_column(
@@ -112,5 +120,7 @@ class Endorsement(Base):
     statement_html: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A copy made by a merge (crowdq.merging): an undo deletes it.
+    merge_id: Mapped[int | None] = mapped_column(ForeignKey("question_merges.id"))
 
     organisation: Mapped[Organisation] = relationship()

@@ -148,9 +148,7 @@ class Question(Base):
     # asker's name when they agreed to be named.
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(String(10), default="online")
-    session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("community_sessions.id", ondelete="SET NULL"), index=True
-    )
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("community_sessions.id", ondelete="SET NULL"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(100))
     asker_name: Mapped[str | None] = mapped_column(String(60))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
@@ -200,13 +198,23 @@ class QuestionRevision(Base):
 
 class Vote(Base):
     __tablename__ = "votes"
-    __table_args__ = (Index("ix_votes_question_created", "question_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_votes_question_created", "question_id", "created_at"),
+        Index(
+            "ix_votes_merge",
+            "merge_id",
+            sqlite_where=text("merge_id IS NOT NULL"),
+            postgresql_where=text("merge_id IS NOT NULL"),
+        ),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     question_id: Mapped[int] = mapped_column(
         ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A copy made by a merge (crowdq.merging): an undo deletes it.
+    merge_id: Mapped[int | None] = mapped_column(ForeignKey("question_merges.id"))
 
 
 class QuestionFollow(Base):
@@ -214,6 +222,14 @@ class QuestionFollow(Base):
     so voting again does not re-subscribe them."""
 
     __tablename__ = "question_follows"
+    __table_args__ = (
+        Index(
+            "ix_question_follows_merge",
+            "merge_id",
+            sqlite_where=text("merge_id IS NOT NULL"),
+            postgresql_where=text("merge_id IS NOT NULL"),
+        ),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[int] = mapped_column(
@@ -221,6 +237,8 @@ class QuestionFollow(Base):
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A copy made by a merge (crowdq.merging): an undo deletes it.
+    merge_id: Mapped[int | None] = mapped_column(ForeignKey("question_merges.id"))
 
 
 class Comment(Base):

@@ -130,7 +130,8 @@ def submit(
     A member of a verified organisation may ask on its behalf
     (`organisation`; the member stays the author). A facilitator may enter
     it for someone else (`entry`). A new member's first question is held
-    for review when the site setting says so.
+    for review when the site setting says so. Published questions very like
+    an existing one are proposed as a pair in the duplicates queue.
     """
     question = build_question(
         session,
@@ -145,6 +146,10 @@ def submit(
         entry=entry,
     )
     publish(session, actor, [question])
+    # Close look-alikes go to the duplicates queue (imports skip this: they publish in batches).
+    from crowdq.merging import duplicates
+
+    duplicates.detect(session, question)
     return question
 
 
@@ -244,6 +249,14 @@ def _require_open_for_votes(question: Question) -> None:
         raise Conflict(_("This question is waiting for review; voting opens once it is published."))
 
 
+def _lock_for_votes(session: Session, question: Question) -> None:
+    """Lock the question's row (FOR NO KEY UPDATE on PostgreSQL; SQLite
+    serialises writers already) and read its state fresh, before touching its
+    votes: a merge holds the same lock (crowdq.merging), so a vote arriving
+    during one lands after it, on the question as it is then."""
+    session.refresh(question, with_for_update={"key_share": True})
+
+
 def has_voted(session: Session, user_id: int | None, question_id: int) -> bool:
     if user_id is None:
         return False
@@ -254,6 +267,7 @@ def vote(session: Session, actor, question: Question) -> bool:
     """Add the actor's vote; returns False if it was already there. In a call
     for questions only while it is open, within the member's vote budget."""
     policy.require(actor, "question.vote", question)
+    _lock_for_votes(session, question)
     _require_open_for_votes(question)
     now = utcnow()
     # In a call: only while it is open, and within the member's vote budget (crowdq.calls.budgets).
@@ -287,18 +301,20 @@ def unvote(session: Session, actor, question: Question) -> bool:
     """Withdraw the actor's vote; returns False if there was none. In a call
     only while it is open, and the vote goes back into the member's budget."""
     policy.require(actor, "question.vote", question)
+    _lock_for_votes(session, question)
     _require_open_for_votes(question)
     call = budgets.lock_open_call(session, question, utcnow())  # after a call closed, votes stay
     removed = session.execute(
         delete(Vote)
         .where(Vote.user_id == actor.id, Vote.question_id == question.id)
-        .returning(Vote.created_at)
+        .returning(Vote.created_at, Vote.merge_id)
         .execution_options(synchronize_session=False)
     ).first()
     if removed is None:
         return False
-    if call is not None:
-        budgets.refund(session, call, actor.id)  # this request deleted the vote: give it back
+    if call is not None and removed.merge_id is None:
+        # This request deleted the vote: give it back (a merge's copy never spent any).
+        budgets.refund(session, call, actor.id)
     # Lock the question row (PostgreSQL; SQLite writers are serialised
     # already) so the score read here stays current until commit: a racing
     # vote waits and then adds itself to the new score, never lost or twice.

@@ -42,7 +42,7 @@ from crowdq.research.models import Adoption, Project
 LIMIT = 20
 FETCH = 100
 MILESTONES = frozenset(
-    {"adopted", "released", "answered", "merged_into", "merged_from", "hidden", "unhidden", "closed"}
+    {"adopted", "released", "answered", "merged_into", "merged_from", "unmerged", "hidden", "unhidden", "closed"}
 )
 
 # Event kind -> what the timeline calls it (templates/questions/_timeline.html has a sentence for each).
@@ -59,6 +59,8 @@ QUESTION_KINDS = {
     "answer.corrected": "answer_corrected",
     "question.merged": "merged_into",
     "question.merged_in": "merged_from",
+    "question.unmerged": "unmerged",
+    "question.merge_undone": "merge_undone",
     "question.hidden": "hidden",
     "question.unhidden": "unhidden",
     "question.approved": "approved",
@@ -74,8 +76,8 @@ PROJECT_KINDS = {"project.update_posted": "update"}
 NAMED_ACTORS = frozenset({"edited", "claimed"})
 # The data key holding a reason meant for the public: a project's reason for releasing a question
 # (told to its askers, voters and followers too), else only `public_reason` (moderation's other
-# reasons, flags' reasons and notes stay private).
-PUBLIC_REASON = {"released": "reason"}
+# reasons, flags' reasons and notes stay private). Merge reasons are public: the merge log shows them.
+PUBLIC_REASON = {"released": "reason", "merged_into": "reason", "unmerged": "reason", "merge_undone": "reason"}
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ def question_timeline(
             if row is None:
                 continue  # not (or no longer) a verified organisation: not public
             organisation = Ref(row.id, row.name)
-        if kind in ("merged_into", "merged_from"):
+        if kind in ("merged_into", "merged_from", "unmerged"):
             q = others.get(_int(data.get("into_id" if kind == "merged_into" else "from_id")))
             if q is None:
                 continue  # a question the reader may not see

@@ -14,6 +14,7 @@ from crowdq.accounts.forms import EmptyForm
 from crowdq.db import session
 from crowdq.errors import Conflict, Invalid
 from crowdq.extensions import limiter
+from crowdq.merging.views import question_context as merge_context
 from crowdq.organisations import endorsements as organisation_endorsements
 from crowdq.questions import discussion, editing, queries, services, topics
 from crowdq.questions.forms import AskForm, CommentForm, FlagForm, QuestionForm
@@ -194,6 +195,7 @@ def show(question_id: int):
         organisations=organisation_endorsements.question_context(session, question, current_user),
         research=research_context(session, question, current_user),
         timeline=question_timeline(session, question, current_user),
+        merges=merge_context(question),
         comment_form=CommentForm(formdata=None) if current_user.is_authenticated else None,
         action_form=EmptyForm(formdata=None) if current_user.is_authenticated else None,
     )

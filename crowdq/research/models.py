@@ -135,6 +135,14 @@ class Adoption(Base):
     """A project takes up a question, with a public note on how."""
 
     __tablename__ = "adoptions"
+    __table_args__ = (
+        Index(
+            "ix_adoptions_merge",
+            "merge_id",
+            sqlite_where=text("merge_id IS NOT NULL"),
+            postgresql_where=text("merge_id IS NOT NULL"),
+        ),
+    )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[int] = mapped_column(
@@ -147,6 +155,8 @@ class Adoption(Base):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     release_reason: Mapped[str] = mapped_column(Text, default="")
+    # A copy made by a merge (crowdq.merging): an undo deletes it.
+    merge_id: Mapped[int | None] = mapped_column(ForeignKey("question_merges.id"))
 
     project: Mapped[Project] = relationship()
 

@@ -38,6 +38,8 @@ MATRIX = {
     "question.edit": {"researcher", "moderator", "admin"},
     "question.edit_locked_title": {"researcher", "moderator", "admin"},
     "question.merge": {"researcher", "moderator", "admin"},
+    "question.unmerge": {"moderator", "admin"},
+    "question.suggest_duplicate": {"citizen", "researcher", "moderator", "admin"},
     "project.create": {"researcher"},
     "moderation.view": {"moderator", "admin"},
     "comments.close": {"moderator", "admin"},

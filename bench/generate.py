@@ -171,6 +171,15 @@ def main() -> None:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade_database()
         load(eng, args)
+        # The look-alike ranking's word counts (crowdq refresh-search-terms), which the bulk load bypassed.
+        from sqlalchemy.orm import Session
+
+        from crowdq.search import terms
+
+        counting = time.time()
+        with Session(eng) as session, session.begin():
+            terms.refresh(session)
+        print(f"word counts in {time.time() - counting:.0f}s", file=sys.stderr)
     print(f"generated in {time.time() - started:.0f}s", file=sys.stderr)
 
 

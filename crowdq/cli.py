@@ -338,3 +338,14 @@ def reindex_search_cmd() -> None:
     with Session(db.engine()) as session, session.begin():
         count = search.rebuild(session)
     click.echo(f"indexed {count} questions")
+
+
+@cli.command("refresh-search-terms")
+@with_appcontext
+def refresh_search_terms_cmd() -> None:
+    """Recount how many questions each word occurs in (look-alike ranking); run it nightly from cron."""
+    from crowdq.search import terms
+
+    with Session(db.engine()) as session, session.begin():
+        count = terms.refresh(session)
+    click.echo(f"counted the words of {count} questions")

@@ -35,3 +35,4 @@ from crowdq.research.models import (  # noqa: F401
     ResearcherApplication,
     SurveyResponse,
 )
+from crowdq.search.models import SearchTerm  # noqa: F401

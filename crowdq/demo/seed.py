@@ -21,10 +21,12 @@ from crowdq.accounts.passwords import hash_password
 from crowdq.admin.models import SiteSetting
 from crowdq.db import utcnow
 from crowdq.demo import content, participation, research
+from crowdq.demo import merging as demo_merging
 from crowdq.organisations.models import Organisation, OrganisationMembership
 from crowdq.questions import counts, trending
 from crowdq.questions.models import Comment, Question, QuestionFollow, Tag, Topic, Vote
 from crowdq.research.models import Project, ProjectMember, ProjectUpdate
+from crowdq.search import terms
 from crowdq.text import render, slugify
 
 MARKER = "demo_seeded"
@@ -186,6 +188,8 @@ def seed(session: Session) -> bool:
     research.seed_research(session, now, staff, members, project)
     session.flush()
     search.rebuild(session)
+    terms.refresh(session)
+    demo_merging.seed_merging(session, staff, members)
     counts.recount(session)
     session.add(SiteSetting(key=MARKER, value=now.isoformat()))
     return True

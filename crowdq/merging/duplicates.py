@@ -93,15 +93,12 @@ def detect(session: Session, question: Question) -> int:
     if not question.listed:
         return 0
     found = 0
-    for match in similarity.similar(
-        session,
-        f"{question.title}\n{question.body}",
-        question.language,
-        limit=AUTOMATIC_PER_QUESTION,
-        exclude_id=question.id,
-    ):
-        if match.score >= AUTOMATIC_THRESHOLD:
-            _upsert(session, question.id, match.question.id, match.score, "automatic", None)
+    # Few candidates suffice: only very close ones are kept.
+    for other_id, score in similarity.ranked(
+        session, f"{question.title}\n{question.body}", question.language, question.id, candidates=10
+    )[:AUTOMATIC_PER_QUESTION]:
+        if score >= AUTOMATIC_THRESHOLD:
+            _upsert(session, question.id, other_id, score, "automatic", None)
             found += 1
     return found
 

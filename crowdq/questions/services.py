@@ -22,6 +22,7 @@ from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.questions import counts, settings, topics, trending
 from crowdq.questions.models import LANGUAGES, Question, QuestionFollow, Tag, Vote
+from crowdq.search import terms as search_terms
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MAX = 10_000
@@ -213,6 +214,7 @@ def publish(session: Session, actor, new_questions: list[Question]) -> None:
     that is a plain insert, counted in `follower_count` from the start."""
     session.add_all(new_questions)
     session.flush()
+    search_terms.add_questions(session, [q for q in new_questions if q.listed])
     for question in new_questions:
         search.index_question(session, question)
         session.add(QuestionFollow(user_id=question.author_id, question_id=question.id))

@@ -14,6 +14,7 @@ from crowdq.accounts.forms import EmptyForm
 from crowdq.db import session
 from crowdq.errors import Conflict, Invalid
 from crowdq.extensions import limiter
+from crowdq.merging import similarity
 from crowdq.merging.views import question_context as merge_context
 from crowdq.organisations import endorsements as organisation_endorsements
 from crowdq.questions import discussion, editing, queries, services, topics
@@ -94,7 +95,13 @@ def new():
     similar = []
     if form.validate_on_submit():
         if form.confirmed.data != "1":
-            similar = fulltext.similar_questions(session, form.title.data)
+            # The confirmation step: the title and the explanation, in the question's language.
+            similar = [
+                m.question
+                for m in similarity.similar(
+                    session, f"{form.title.data}\n{form.body.data or ''}", form.language.data, limit=5
+                )
+            ]
         if not similar:
             try:
                 question = services.submit(
@@ -120,7 +127,8 @@ def new():
 def similar():
     """Look-alike questions for a title being typed (JSON for the form's script)."""
     title = (request.args.get("title") or "")[:200]
-    found = fulltext.similar_questions(session, title)
+    language = request.args.get("lang")
+    found = [m.question for m in similarity.similar(session, title, language if language in ("nl", "en") else None)]
     return jsonify(
         items=[
             {

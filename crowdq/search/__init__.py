@@ -48,11 +48,20 @@ def search_questions(session: Session, query: str, limit: int = 30) -> list[Ques
     return backend_for(session).search(session, query, limit)
 
 
-def similar_questions(session: Session, title: str, limit: int = 5, exclude_id: int | None = None) -> list[Question]:
-    title = normalise_line(title)[:MAX_QUERY]
-    if len(title) < 3:
+def candidate_ids(
+    session: Session,
+    words: list[tuple[str, frozenset[str]]],
+    require_all: bool,
+    limit: int,
+    exclude_id: int | None,
+    language: str | None = None,
+) -> list[int]:
+    """Ids of listed questions matching any (or all) of the words in title or explanation, best
+    first by the index's own ranking: candidates for crowdq.merging.similarity to re-rank.
+    Each word comes with its stems in our analysis (SQLite indexes those; PostgreSQL stems the word)."""
+    if not words:
         return []
-    return backend_for(session).similar(session, title, limit, exclude_id)
+    return backend_for(session).candidates(session, words, require_all, limit, exclude_id, language)
 
 
 def index_question(session: Session, question: Question) -> None:

@@ -7,8 +7,6 @@ the reader's language is unknown.
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -54,60 +52,63 @@ def _run(session: Session, tsquery_sql: str, params: dict, limit: int, exclude_i
     return questions_in_order(session, [r[0] for r in rows])
 
 
+# The vector of a word in the query's language, or in both when it is not known (constants, no user text).
+_WORD_VECTORS = {
+    "nl": "to_tsvector('dutch', w.word)",
+    "en": "to_tsvector('english', w.word)",
+    None: "to_tsvector('dutch', w.word) || to_tsvector('english', w.word)",
+}
+# At most this many matches are ranked: a word PostgreSQL stems more broadly than our
+# counts expect (its Snowball version differs now and then) must not make the look-up slow.
+MATCH_CAP = 10_000
+
+
+def candidates(
+    session: Session,
+    words: list[tuple[str, frozenset[str]]],
+    require_all: bool,
+    limit: int,
+    exclude_id: int | None,
+    language: str | None = None,
+) -> list[int]:
+    # Each word as PostgreSQL stems it (one round trip); one group per word.
+    found: dict[str, set[str]] = {}
+    vector = _WORD_VECTORS.get(language, _WORD_VECTORS[None])
+    for word, lexeme in session.execute(
+        text(
+            # vector is one of the constants above; user text only travels as :words.
+            "SELECT w.word, t.lexeme FROM unnest(CAST(:words AS text[])) AS w(word) "  # noqa: S608
+            f"CROSS JOIN LATERAL unnest({vector}) AS t"
+        ),
+        {"words": [word for word, _stems in words]},
+    ):
+        found.setdefault(word, set()).add(lexeme)
+    groups = [
+        "(" + " | ".join(_quoted(lexeme) for lexeme in sorted(found[word])) + ")"
+        for word, _stems in words
+        if word in found
+    ]
+    if not groups:
+        return []
+    query = (" & " if require_all else " | ").join(groups)
+    rows = session.execute(
+        text(
+            "SELECT m.id FROM (SELECT q.id, q.question_search_vector AS vector FROM questions q "
+            "WHERE q.question_search_vector @@ CAST(:q AS tsquery) AND q.listed AND q.id != :exclude LIMIT :cap) m "
+            "ORDER BY ts_rank(m.vector, CAST(:q AS tsquery)) DESC, m.id LIMIT :limit"
+        ),
+        {"q": query, "limit": limit, "exclude": exclude_id or 0, "cap": MATCH_CAP},
+    ).all()
+    return [r[0] for r in rows]
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def search(session: Session, query: str, limit: int) -> list[Question]:
     sql = "SELECT websearch_to_tsquery('dutch', :q) || websearch_to_tsquery('english', :q)"
     return _run(session, sql, {"q": query}, limit, None)
-
-
-# A lexeme in more than this share of questions says little about
-# similarity and makes ranking slow (every match must be scored).
-COMMON_SHARE = 0.02
-MAX_SIMILAR_TERMS = 6
-_STATS_SECONDS = 600
-_common_cache: dict[str, object] = {"at": -_STATS_SECONDS, "lexemes": frozenset()}
-
-
-def _common_lexemes(session: Session) -> frozenset[str]:
-    """Lexemes found in many questions, from the planner's statistics
-    (ANALYZE keeps the most common elements of the tsvector column)."""
-    now = time.monotonic()
-    if now - float(_common_cache["at"]) > _STATS_SECONDS:
-        row = session.execute(
-            text(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE tablename = 'questions' AND attname = 'question_search_vector'"
-            )
-        ).first()
-        common = frozenset()
-        if row is not None and row[0]:
-            common = frozenset(lexeme for lexeme, share in zip(row[0], row[1], strict=False) if share > COMMON_SHARE)
-        _common_cache.update(at=now, lexemes=common)
-    return _common_cache["lexemes"]  # type: ignore[return-value]
-
-
-def _tsquery_literal(lexemes: list[str], joiner: str) -> str:
-    # Each lexeme quoted and limited to titles (weight A).
-    quoted = ["'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "':A" for lexeme in lexemes]
-    return f" {joiner} ".join(quoted)
-
-
-def similar(session: Session, title: str, limit: int, exclude_id: int | None) -> list[Question]:
-    lexemes = list(
-        session.execute(
-            text(
-                "SELECT DISTINCT lexeme FROM unnest(to_tsvector('dutch', :q) || to_tsvector('english', :q)) "
-                "ORDER BY lexeme"
-            ),
-            {"q": title},
-        ).scalars()
-    )
-    if not lexemes:
-        return []
-    common = _common_lexemes(session)
-    informative = [lexeme for lexeme in lexemes if lexeme not in common][:MAX_SIMILAR_TERMS]
-    # Any shared rare word counts; with only common words, all must match.
-    query = _tsquery_literal(informative, "|") if informative else _tsquery_literal(lexemes[:4], "&")
-    return _run(session, "SELECT CAST(:q AS tsquery)", {"q": query}, limit, exclude_id)
 
 
 def rebuild(session: Session) -> int:

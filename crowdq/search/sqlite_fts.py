@@ -7,7 +7,7 @@ scratch.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from crowdq.questions.models import Question
@@ -17,14 +17,9 @@ from crowdq.search.results import questions_in_order
 DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS question_search USING fts5("
     "title, body, tokenize = 'unicode61 remove_diacritics 2')",
-    # Per-term document counts, read to leave very common words out of
-    # look-alike queries.
+    # Per-term document counts (the look-alikes read crowdq.search.terms now; kept for inspection).
     "CREATE VIRTUAL TABLE IF NOT EXISTS question_search_vocab USING fts5vocab(question_search, 'row')",
 ]
-# A word in more than this share of questions says little about similarity
-# and makes ranking slow (every match must be scored).
-COMMON_SHARE = 0.02
-MAX_SIMILAR_TERMS = 6
 
 
 def install(connection) -> None:
@@ -66,40 +61,36 @@ def _run(session: Session, match: str, limit: int, exclude_id: int | None) -> li
     return questions_in_order(session, [r[0] for r in rows])
 
 
+def candidates(
+    session: Session,
+    words: list[tuple[str, frozenset[str]]],
+    require_all: bool,
+    limit: int,
+    exclude_id: int | None,
+    language: str | None = None,
+) -> list[int]:
+    # The stems are ours already (in the query's language when it is known).
+    # A title match weighs twice a match in the explanation.
+    rows = session.execute(
+        text(
+            "SELECT s.rowid FROM question_search s JOIN questions q ON q.id = s.rowid "
+            "WHERE question_search MATCH :match AND q.listed = 1 AND q.id != :exclude "
+            "ORDER BY bm25(question_search, 2.0, 1.0) LIMIT :limit"
+        ),
+        {
+            "match": _match([set(stems) for _word, stems in words], "AND" if require_all else "OR"),
+            "limit": limit,
+            "exclude": exclude_id or 0,
+        },
+    ).all()
+    return [r[0] for r in rows]
+
+
 def search(session: Session, query: str, limit: int) -> list[Question]:
     groups = analysis.query_terms(query)
     if not groups:
         return []
     return _run(session, _match(groups, "AND"), limit, None)
-
-
-_VOCAB = text("SELECT term, doc FROM question_search_vocab WHERE term IN :terms").bindparams(
-    bindparam("terms", expanding=True)
-)
-
-
-def _informative(session: Session, groups: list[set[str]]) -> list[set[str]]:
-    """The word groups that are not common, rarest first."""
-    counts = dict(session.execute(_VOCAB, {"terms": sorted({t for g in groups for t in g})}).all())
-    total = session.execute(text("SELECT max(rowid) FROM question_search")).scalar() or 0
-    threshold = max(50, total * COMMON_SHARE)
-
-    def frequency(group: set[str]) -> int:
-        return max(counts.get(t, 0) for t in group)
-
-    return sorted((g for g in groups if frequency(g) <= threshold), key=frequency)[:MAX_SIMILAR_TERMS]
-
-
-def similar(session: Session, title: str, limit: int, exclude_id: int | None) -> list[Question]:
-    groups = analysis.query_terms(title, drop_stopwords=True)
-    if not groups:
-        return []
-    informative = _informative(session, groups)
-    if informative:
-        # Any shared rare word counts; bm25 puts those sharing the rarest first.
-        return _run(session, "title : (" + _match(informative, "OR") + ")", limit, exclude_id)
-    # Only common words: ask for all of them together, which stays selective.
-    return _run(session, "title : (" + _match(groups[:4], "AND") + ")", limit, exclude_id)
 
 
 def rebuild(session: Session) -> int:

@@ -86,7 +86,9 @@
       if (title === last) return;
       last = title;
       if (title.length < 8) { render([]); return; }
-      fetch(box.dataset.similarUrl + "?title=" + encodeURIComponent(title), { headers: { "Accept": "application/json" } })
+      var language = document.getElementById("language");
+      var query = "?title=" + encodeURIComponent(title) + (language ? "&lang=" + encodeURIComponent(language.value) : "");
+      fetch(box.dataset.similarUrl + query, { headers: { "Accept": "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { items: [] }; })
         .then(function (data) { if (input.value.trim() === title) render(data.items); })
         .catch(function () { render([]); });

@@ -48,6 +48,15 @@ def assert_integrity(db) -> None:
     assert integrity.merge_problems(db) == []
 
 
+@pytest.fixture(autouse=True)
+def _integrity_after_each_test(request, app):
+    """Every merging test ends with `crowdq check-integrity` passing on what it left."""
+    yield
+    if "db" in request.fixturenames:
+        result = app.test_cli_runner().invoke(args=["crowdq", "check-integrity"])
+        assert result.exit_code == 0, f"check-integrity after the test:\n{result.output}"
+
+
 @pytest.fixture
 def check_integrity(app):
     def run() -> None:

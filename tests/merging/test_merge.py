@@ -359,3 +359,6 @@ def test_check_integrity_reports_a_broken_merge(db, make_question, researcher, c
     db.commit()
     result = app.test_cli_runner().invoke(args=["crowdq", "check-integrity"])
     assert result.exit_code == 1 and f"question {source.id}: merged into {target.id}, which is hidden" in result.output
+    db.get(Question, target.id).status = "open"
+    db.commit()
+    check_integrity()

@@ -3,6 +3,7 @@
 import pytest
 
 from crowdq import search
+from crowdq.merging import similarity
 
 
 @pytest.fixture
@@ -59,19 +60,29 @@ def test_search_syntax_characters_are_just_text(db, corpus, nasty):
     search.search_questions(db, nasty)  # must not raise
 
 
+def similar(db, text, language=None, **kw):
+    return [m.question for m in similarity.similar(db, text, language, **kw)]
+
+
 def test_similar_questions_share_rare_words(db, corpus):
-    found = search.similar_questions(db, "microplastics in tap water")
+    found = similar(db, "microplastics in tap water")
     assert found and found[0].id == corpus["plastic"].id
 
 
 def test_similar_questions_work_for_dutch(db, corpus):
-    found = search.similar_questions(db, "Tegels uit de tuin tegen wateroverlast")
+    found = similar(db, "Tegels uit de tuin tegen wateroverlast", "nl")
     assert found[0].id == corpus["tegels"].id
+
+
+def test_similar_questions_match_dutch_compound_parts(db, corpus):
+    # "bodemdaling" (subsidence) is one word in Dutch; the question says "de bodem zakt".
+    found = similar(db, "Hoe snel gaat de bodemdaling in het Groene Hart?", "nl")
+    assert found[0].id == corpus["bodem"].id
 
 
 def test_similar_questions_are_at_most_five_and_exclude_self(db, make_question, make_user):
     made = [make_question(title=f"How do bees find flowers number {i}?") for i in range(7)]
-    found = search.similar_questions(db, "How do bees find flowers?", exclude_id=made[0].id)
+    found = similar(db, "How do bees find flowers?", exclude_id=made[0].id)
     assert len(found) == 5
     assert made[0].id not in {q.id for q in found}
 

@@ -53,6 +53,8 @@ class Config:
     RATELIMIT_REGISTER = "5 per minute;20 per hour"
     RATELIMIT_WRITE = "30 per minute;300 per hour"
     RATELIMIT_VOTE = "60 per minute;600 per hour"
+    # Look-alikes (as a title is typed, and the public API): each request ranks up to 50 questions.
+    RATELIMIT_LOOKALIKE = "120 per minute;2000 per hour"
 
     LANGUAGES = ("en", "nl")
     BABEL_DEFAULT_LOCALE = "en"

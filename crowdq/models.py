@@ -6,7 +6,12 @@ from crowdq.calls.models import CallBudget, CallResult  # noqa: F401
 from crowdq.events import Event  # noqa: F401
 from crowdq.facilitation.models import CommunitySession  # noqa: F401
 from crowdq.mail.models import OutboxMessage  # noqa: F401
-from crowdq.merging.models import DuplicateCandidate, QuestionMerge, QuestionMergeMember  # noqa: F401
+from crowdq.merging.models import (  # noqa: F401
+    DuplicateCandidate,
+    DuplicateSuggestion,
+    QuestionMerge,
+    QuestionMergeMember,
+)
 from crowdq.moderation.models import Flag  # noqa: F401
 from crowdq.notifications.models import Notification  # noqa: F401
 from crowdq.organisations.models import (  # noqa: F401

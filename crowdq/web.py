@@ -60,6 +60,11 @@ def write_limit() -> str:
     return current_app.config["RATELIMIT_WRITE"]
 
 
+def lookalike_limit() -> str:
+    """The rate limit on look-alike look-ups (each ranks up to 50 questions)."""
+    return current_app.config["RATELIMIT_LOOKALIKE"]
+
+
 def posted_flag(name: str) -> bool:
     """The '0'/'1' field of a one-button form, after its CSRF check."""
     from crowdq.accounts.forms import EmptyForm

@@ -11,13 +11,13 @@ from flask_login import current_user
 
 from crowdq.db import session
 from crowdq.errors import Invalid
-from crowdq.extensions import csrf
+from crowdq.extensions import csrf, limiter
 from crowdq.merging import similarity
 from crowdq.questions import queries, services
 from crowdq.questions.models import LANGUAGES, Question
 from crowdq.research.question_context import api_research
 from crowdq.urls import external_url
-from crowdq.web import small_int
+from crowdq.web import lookalike_limit, small_int
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -84,6 +84,7 @@ def questions():
 
 
 @bp.route("/questions/similar")
+@limiter.limit(lookalike_limit)
 def similar():
     """Listed questions like `text` (the similarity service of the look-alikes and the duplicates queue)."""
     text = request.args.get("text", "")

@@ -114,7 +114,9 @@ def _votes_in_budgeted_calls(session: Session) -> dict[tuple[int, int], int]:
         select(Question.topic_id, Vote.user_id, func.count())
         .join(Question, Question.id == Vote.question_id)
         .join(Topic, Topic.id == Question.topic_id)
-        .where(Topic.vote_budget.is_not(None), Vote.merge_id.is_(None))  # a merge's copies spend nothing
+        # A vote counts where its question lives: a merge's copy on the target counts, the vote left
+        # on a merged source does not (crowdq.merging recounts the budgets it touches).
+        .where(Topic.vote_budget.is_not(None), Question.status != "merged")
         .group_by(Question.topic_id, Vote.user_id)
     )
     return {(topic_id, user_id): n for topic_id, user_id, n in rows}
@@ -136,6 +138,12 @@ def wrong_budgets(session: Session) -> list[tuple[int, int, int, int]]:
         for topic_id, user_id in [key]
         if stored.get(key, 0) != true.get(key, 0)
     )
+
+
+def recount_calls(session: Session, topic_ids: set[int]) -> None:
+    """Set every member's spent budget right in these calls (after a merge or its undo)."""
+    if topic_ids:
+        recount(session, [p for p in wrong_budgets(session) if p[0] in topic_ids])
 
 
 def recount(session: Session, problems: list[tuple[int, int, int, int]]) -> None:

@@ -20,7 +20,7 @@ from crowdq import events, policy
 from crowdq.db import utcnow
 from crowdq.errors import Conflict, NotFound
 from crowdq.merging import similarity
-from crowdq.merging.models import DuplicateCandidate
+from crowdq.merging.models import DuplicateCandidate, DuplicateSuggestion
 from crowdq.questions.models import Question
 
 # A first member suggestion scores this; each further one adds STEP, up to 1.
@@ -35,35 +35,62 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def _upsert(session: Session, a: int, b: int, score: float, source: str, user_id: int | None) -> DuplicateCandidate:
-    first, second = _pair(a, b)
-    try:
-        with session.begin_nested():
-            session.add(
-                DuplicateCandidate(
-                    first_id=first,
-                    second_id=second,
-                    score=score,
-                    source=source,
-                    suggestions=1 if source == "member" else 0,
-                    suggested_by_id=user_id,
-                )
-            )
-    except IntegrityError:
-        values = {"score": _raised(score, source)}
-        if source == "member":
-            values["suggestions"] = DuplicateCandidate.suggestions + 1
-        session.execute(
-            update(DuplicateCandidate)
-            .where(DuplicateCandidate.first_id == first, DuplicateCandidate.second_id == second)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+def _pair_row(session: Session, first: int, second: int) -> DuplicateCandidate | None:
     return session.scalar(
         select(DuplicateCandidate)
         .where(DuplicateCandidate.first_id == first, DuplicateCandidate.second_id == second)
         .execution_options(populate_existing=True)
     )
+
+
+def _upsert(session: Session, a: int, b: int, score: float, source: str, user_id: int | None) -> DuplicateCandidate:
+    """The pair's row, made or raised: an automatic find raises the score to its similarity;
+    a member's suggestion counts once per member (DuplicateSuggestion)."""
+    first, second = _pair(a, b)
+    candidate = _pair_row(session, first, second)
+    if candidate is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    DuplicateCandidate(
+                        first_id=first,
+                        second_id=second,
+                        score=0.0 if source == "member" else score,
+                        source=source,
+                        suggestions=0,
+                        suggested_by_id=user_id,
+                    )
+                )
+        except IntegrityError:
+            pass  # made by a racing request just now
+        candidate = _pair_row(session, first, second)
+    if source == "automatic":
+        session.execute(
+            update(DuplicateCandidate)
+            .where(DuplicateCandidate.id == candidate.id)
+            .values(score=_raised(score, source))
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        try:
+            with session.begin_nested():
+                session.add(DuplicateSuggestion(candidate_id=candidate.id, user_id=user_id))
+        except IntegrityError:
+            return candidate  # this member suggested the pair before: it counts once
+        first_suggestion = candidate.suggestions == 0
+        session.execute(
+            update(DuplicateCandidate)
+            .where(DuplicateCandidate.id == candidate.id)
+            .values(
+                suggestions=DuplicateCandidate.suggestions + 1,
+                # The first member sets MEMBER_SCORE (unless a find scored higher); each further one adds a step.
+                score=case((DuplicateCandidate.score < MEMBER_SCORE, MEMBER_SCORE), else_=DuplicateCandidate.score)
+                if first_suggestion
+                else _raised(score, source),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return _pair_row(session, first, second)
 
 
 def _raised(score: float, source: str):

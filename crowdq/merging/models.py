@@ -88,3 +88,15 @@ class DuplicateCandidate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class DuplicateSuggestion(Base):
+    """Who suggested a pair: each member counts once, however often they suggest it."""
+
+    __tablename__ = "duplicate_suggestions"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("duplicate_candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from crowdq import events, policy
+from crowdq.calls import budgets
 from crowdq.calls.results import ensure_frozen
 from crowdq.db import utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
@@ -80,6 +81,21 @@ def _lock(session: Session, ids: set[int]) -> dict[int, Question]:
     return {q.id: q for q in rows}
 
 
+def _carried(session: Session, source_ids: set[int]) -> set[int]:
+    return set(
+        session.scalars(
+            select(Question.id).where(Question.merged_into_id.in_(sorted(source_ids)), Question.status == "merged")
+        )
+    )
+
+
+def _calls(questions) -> set[int]:
+    """The calls with a vote budget among these questions' topics."""
+    return {
+        q.topic_id for q in questions if q.topic is not None and q.topic.is_call and q.topic.vote_budget is not None
+    }
+
+
 def _refuse_unmergeable(question: Question, role: str) -> None:
     if question.status == "hidden" or question.held:
         if role == "target":
@@ -117,7 +133,12 @@ def merge(
     if target.id in source_ids:
         raise Conflict(_("A question cannot be merged into itself."))
 
-    locked = _lock(session, source_ids | {target.id})
+    # Questions merged into a source earlier move on with it; all rows are locked in one id-ordered
+    # statement (an undo locks the same way), then the set is checked again under the lock.
+    carried_ids = _carried(session, source_ids)
+    locked = _lock(session, source_ids | {target.id} | carried_ids)
+    if _carried(session, source_ids) != carried_ids:
+        raise Conflict(_("These questions changed just now; please try again."))
     target = locked[target.id]
     sources = [locked[i] for i in sorted(source_ids)]
     if target.status == "merged":  # merged by someone else while we were deciding
@@ -145,13 +166,8 @@ def merge(
     session.add(record)
     session.flush()
 
-    # Questions merged into a source earlier move on with it: nothing points at a merged question.
-    carried = session.scalars(
-        select(Question)
-        .where(Question.merged_into_id.in_(sorted(source_ids)), Question.status == "merged")
-        .with_for_update(key_share=True)
-    ).all()
-    for question in carried:
+    # Nothing points at a merged question: the carried ones now point at the target.
+    for question in (locked[i] for i in sorted(carried_ids)):
         session.add(
             QuestionMergeMember(
                 merge_id=record.id,
@@ -174,7 +190,9 @@ def merge(
     _copy_endorsements(session, ids, target.id, record.id)
     _copy_adoptions(session, ids, target.id, record.id)
     record.tags_added = ",".join(str(t) for t in _unite_tags(session, ids, target))
+    calls = _calls([target, *sources])
     counts.recount(session, [target.id, *ids])
+    budgets.recount_calls(session, calls)  # a vote counts where its question lives now
     session.refresh(target)
     if target.status == "open" and _live_adoptions(session, target.id):
         target.status = "adopted"
@@ -199,7 +217,7 @@ def _new_cluster(session, actor, sources, title, body, language) -> Question:
             session, actor, title=title or "", body=body or "", language=language or "", topic_id=topic_id
         )
     except Invalid as error:
-        if set(error.fields) != {"topic_id"}:
+        if set(error.fields) != {"topic"}:
             raise
         # The sources' topic takes no new questions (archived, or a call that closed): the cluster has none.
         question = questions.build_question(session, actor, title=title or "", body=body or "", language=language or "")
@@ -336,6 +354,16 @@ def undo(session: Session, actor, record: QuestionMerge, reason: str | None) -> 
     target = locked[record.target_id]
     if target.status == "merged":
         raise Conflict(_("The target was merged into another question since: undo that merge first."))
+    later = session.scalar(
+        select(QuestionMerge.id).where(
+            QuestionMerge.target_id == record.target_id,
+            QuestionMerge.id > record.id,
+            QuestionMerge.undone_at.is_(None),
+        )
+    )
+    if later is not None:
+        # Its copies may stand in for this one's (a member who voted for both sources is copied once).
+        raise Conflict(_("A later merge into the same question is still in place: undo that merge first."))
     for question in locked.values():
         if question.topic is not None and question.topic.is_call:
             ensure_frozen(session, question.topic)
@@ -360,6 +388,7 @@ def undo(session: Session, actor, record: QuestionMerge, reason: str | None) -> 
         target.status = "open"  # as releasing the last adoption does
         target.refresh_listed()
     counts.recount(session, [target.id, *member_ids])
+    budgets.recount_calls(session, _calls(locked.values()))
     session.refresh(record)
     record.undone_at = utcnow()
     record.undone_by_id = getattr(actor, "id", None)
@@ -387,12 +416,17 @@ def merged_sources(session: Session, target_id: int) -> list[Question]:
 
 
 def live_merge_of(session: Session, question_id: int) -> QuestionMerge | None:
-    """The merge that sent this question to where it is now."""
+    """The merge this question was a source of (its reason is about this question; a later
+    merge that only carried it along is about its target)."""
     member = aliased(QuestionMergeMember)
     return session.scalar(
         select(QuestionMerge)
         .join(member, member.merge_id == QuestionMerge.id)
-        .where(member.question_id == question_id, QuestionMerge.undone_at.is_(None))
+        .where(
+            member.question_id == question_id,
+            member.merged_into_before.is_(None),
+            QuestionMerge.undone_at.is_(None),
+        )
         .order_by(QuestionMerge.id.desc())
         .limit(1)
     )

@@ -10,7 +10,8 @@ public API (`GET /api/v1/questions/similar`).
    they say little and would make it slow (only when every term is common
    are the rarest few looked up, all required); the look-up also stops
    adding terms, rarest first, once they occur in about LOOKUP_ROWS
-   questions together. All terms count in the re-ranking.
+   questions together. Up to MAX_SCORED_TERMS (the rarest) count in the
+   re-ranking.
 2. The full-text index returns the CANDIDATES best matches on title and
    explanation (SQLite FTS5 bm25, PostgreSQL ts_rank; the title weighs more).
 3. Those are re-ranked with BM25 (k1 1.2, b 0.75) over the question's title
@@ -40,6 +41,7 @@ from crowdq.search.results import questions_in_order
 LIMIT_MAX = 100
 TEXT_MAX = 2000
 MAX_TERMS = 16
+MAX_SCORED_TERMS = 32
 CANDIDATES = 50
 COMMON_SHARE = 0.005
 COMMON_MIN_DOCS = 100
@@ -92,7 +94,7 @@ def similar(
 ) -> list[Match]:
     """Listed questions like `text`, best first."""
     limit = max(1, min(limit, LIMIT_MAX))
-    top = ranked(session, text, language, exclude_id)[:limit]
+    top = ranked(session, text, language, exclude_id, candidates=max(limit, CANDIDATES))[:limit]
     questions = {q.id: q for q in questions_in_order(session, [question_id for question_id, _score in top])}
     return [Match(questions[question_id], score) for question_id, score in top if question_id in questions]
 
@@ -109,6 +111,9 @@ def ranked(
 
     def rarity(group: frozenset[str]) -> int:
         return min(df.get(t, 0) for t in group)
+
+    if len(groups) > MAX_SCORED_TERMS:  # a long text: its rarest words say what it is about
+        groups = {g: groups[g] for g in sorted(groups, key=rarity)[:MAX_SCORED_TERMS]}
 
     common = max(COMMON_SHARE * docs, COMMON_MIN_DOCS)
     informative = []

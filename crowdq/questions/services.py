@@ -146,11 +146,13 @@ def submit(
         organisation=organisation,
         entry=entry,
     )
-    publish(session, actor, [question])
+    publish(session, actor, [question], count_words=False)
     # Close look-alikes go to the duplicates queue (imports skip this: they publish in batches).
     from crowdq.merging import duplicates
 
     duplicates.detect(session, question)
+    # Last: it locks the word-count totals until commit, which every submission updates.
+    search_terms.add_questions(session, [question] if question.listed else [])
     return question
 
 
@@ -207,14 +209,13 @@ def build_question(
     return question
 
 
-def publish(session: Session, actor, new_questions: list[Question]) -> None:
+def publish(session: Session, actor, new_questions: list[Question], count_words: bool = True) -> None:
     """Write questions made by `build_question`: insert them (one flush for
     all), index them for search at once, and record one event each. Each
     author follows their question: a new question has no follows yet, so
     that is a plain insert, counted in `follower_count` from the start."""
     session.add_all(new_questions)
     session.flush()
-    search_terms.add_questions(session, [q for q in new_questions if q.listed])
     for question in new_questions:
         search.index_question(session, question)
         session.add(QuestionFollow(user_id=question.author_id, question_id=question.id))
@@ -227,6 +228,8 @@ def publish(session: Session, actor, new_questions: list[Question]) -> None:
             organisation_id=question.organisation_id,
             source=question.source,
         )
+    if count_words:  # look-alike ranking (crowdq.search.terms); `submit` does it last
+        search_terms.add_questions(session, [q for q in new_questions if q.listed])
     session.flush()
 
 
@@ -309,14 +312,13 @@ def unvote(session: Session, actor, question: Question) -> bool:
     removed = session.execute(
         delete(Vote)
         .where(Vote.user_id == actor.id, Vote.question_id == question.id)
-        .returning(Vote.created_at, Vote.merge_id)
+        .returning(Vote.created_at)
         .execution_options(synchronize_session=False)
     ).first()
     if removed is None:
         return False
-    if call is not None and removed.merge_id is None:
-        # This request deleted the vote: give it back (a merge's copy never spent any).
-        budgets.refund(session, call, actor.id)
+    if call is not None:
+        budgets.refund(session, call, actor.id)  # this request deleted the vote: give it back
     # Lock the question row (PostgreSQL; SQLite writers are serialised
     # already) so the score read here stays current until commit: a racing
     # vote waits and then adds itself to the new score, never lost or twice.
@@ -357,7 +359,7 @@ def _follow(session: Session, user_id: int, question_id: int, automatic: bool) -
                 QuestionFollow.question_id == question_id,
                 QuestionFollow.active.is_(False),
             )
-            .values(active=True)
+            .values(active=True, merge_id=None)  # the member's own choice now: an undo keeps it
             .execution_options(synchronize_session=False)
         ).rowcount
         session.refresh(row)
@@ -380,6 +382,8 @@ def _follow(session: Session, user_id: int, question_id: int, automatic: bool) -
 
 def set_following(session: Session, actor, question: Question, follow: bool) -> bool:
     policy.require(actor, "question.follow", question)
+    if question.status == "merged":
+        raise Conflict(_("This question was merged into another one. Follow that one instead."))
     if follow:
         changed = _follow(session, actor.id, question.id, automatic=False)
     else:
@@ -391,7 +395,7 @@ def set_following(session: Session, actor, question: Question, follow: bool) -> 
                     QuestionFollow.question_id == question.id,
                     QuestionFollow.active.is_(True),
                 )
-                .values(active=False)
+                .values(active=False, merge_id=None)  # kept by an undo too
                 .execution_options(synchronize_session=False)
             ).rowcount
         )

@@ -22,7 +22,7 @@ from crowdq.questions.forms import AskForm, CommentForm, FlagForm, QuestionForm
 from crowdq.questions.models import QuestionRevision, Topic
 from crowdq.questions.timeline import question_timeline
 from crowdq.research.question_context import research_context
-from crowdq.web import apply_errors, posted_flag, safe_next, small_int, write_limit
+from crowdq.web import apply_errors, lookalike_limit, posted_flag, safe_next, small_int, write_limit
 
 bp = Blueprint("questions", __name__)
 
@@ -124,6 +124,7 @@ def new():
 
 
 @bp.route("/questions/similar")
+@limiter.limit(lookalike_limit)
 def similar():
     """Look-alike questions for a title being typed (JSON for the form's script)."""
     title = (request.args.get("title") or "")[:200]
@@ -259,7 +260,11 @@ def _wants_json() -> bool:
 def follow(question_id: int):
     question = services.get_question(session, question_id, current_user)
     wanted = posted_flag("follow")
-    services.set_following(session, current_user, question, wanted)
+    try:
+        services.set_following(session, current_user, question, wanted)
+    except Conflict as error:
+        flash(error.message, "error")
+        return redirect(url_for("questions.show", question_id=question.id))
     flash(_("You now follow this question.") if wanted else _("You no longer follow this question."), "success")
     return redirect(url_for("questions.show", question_id=question.id))
 

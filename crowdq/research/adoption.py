@@ -126,6 +126,7 @@ def adopt(session: Session, actor, question: Question, project: Project, note: s
         "released_at": None,
         "released_by_id": None,
         "release_reason": "",
+        "merge_id": None,  # adopted by the project itself now: an undo of a merge keeps it
     }
     try:
         with session.begin_nested():
@@ -177,7 +178,7 @@ def release(session: Session, actor, question: Question, project: Project, reaso
             Adoption.question_id == question.id,
             Adoption.released_at.is_(None),
         )
-        .values(released_at=now, released_by_id=actor.id, release_reason=reason)
+        .values(released_at=now, released_by_id=actor.id, release_reason=reason, merge_id=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not released:

@@ -39,9 +39,22 @@ def fold(word: str) -> str:
     return "".join(ch for ch in word if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=200_000)
+# Longer words are stemmed without the cache: real words are shorter, and text sent to the
+# look-alike endpoints must not fill the cache with junk.
+CACHED_WORD_MAX = 40
+
+
 def stem(word: str, language: str) -> str:
+    if len(word) > CACHED_WORD_MAX:
+        return _stem(word, language)
+    return _stem_cached(word, language)
+
+
+def _stem(word: str, language: str) -> str:
     return fold(_STEMMERS[language].stemWord(word.lower()))
+
+
+_stem_cached = lru_cache(maxsize=200_000)(_stem)
 
 
 def words(text: str) -> list[str]:

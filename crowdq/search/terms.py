@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from crowdq.search import analysis
@@ -32,9 +32,13 @@ def stems(text: str, language: str) -> list[str]:
     ]
 
 
+# Only the start of a long explanation is counted (ranking cost stays bounded; the start says what it is about).
+BODY_CHARS = 2_000
+
+
 def weighted_counts(title: str, body: str, language: str) -> tuple[Counter, int]:
     """A question's stem counts, title words counting TITLE_WEIGHT times, and its weighted length."""
-    title_stems, body_stems = stems(title, language), stems(body or "", language)
+    title_stems, body_stems = stems(title, language), stems((body or "")[:BODY_CHARS], language)
     counts = Counter(body_stems)
     for stem in title_stems:
         counts[stem] += TITLE_WEIGHT
@@ -71,6 +75,9 @@ def refresh(session: Session) -> int:
     """Recount every stem from the listed questions; returns how many questions were counted."""
     from crowdq.questions.models import Question
 
+    if session.get_bind().dialect.name == "postgresql":
+        # Publishing waits until the recount commits, instead of adding to rows about to be replaced.
+        session.execute(text("LOCK TABLE search_terms IN SHARE ROW EXCLUSIVE MODE"))
     totals: Counter = Counter()
     counted = 0
     rows = session.execute(

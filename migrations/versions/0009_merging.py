@@ -42,6 +42,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_duplicate_candidates_second_id'), ['second_id'], unique=False)
         batch_op.create_index('uq_duplicate_candidates_pair', ['first_id', 'second_id'], unique=True)
 
+    op.create_table('duplicate_suggestions',
+    sa.Column('candidate_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', crowdq.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['candidate_id'], ['duplicate_candidates.id'], name=op.f('fk_duplicate_suggestions_candidate_id_duplicate_candidates'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_duplicate_suggestions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('candidate_id', 'user_id', name=op.f('pk_duplicate_suggestions'))
+    )
+    with op.batch_alter_table('duplicate_suggestions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_duplicate_suggestions_user_id'), ['user_id'], unique=False)
+
     op.create_table('question_merges',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
@@ -129,6 +140,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_question_merges_created')
 
     op.drop_table('question_merges')
+    with op.batch_alter_table('duplicate_suggestions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_duplicate_suggestions_user_id'))
+
+    op.drop_table('duplicate_suggestions')
     with op.batch_alter_table('duplicate_candidates', schema=None) as batch_op:
         batch_op.drop_index('uq_duplicate_candidates_pair')
         batch_op.drop_index(batch_op.f('ix_duplicate_candidates_second_id'))

@@ -37,3 +37,23 @@ def test_look_alike_ranking_keeps_what_we_report(db, labelled_site, mode):
     assert measured.map >= reported_map - SLACK, measured
     assert measured.recall >= reported_recall - SLACK, measured
     assert measured.map > ev.plain_bm25(pairs, mode).map, measured
+
+
+def test_word_counts_follow_publishing_and_the_refresh_command_recounts_them(app, db, make_question):
+    from sqlalchemy import delete, select
+
+    from crowdq.search import terms
+    from crowdq.search.models import SearchTerm
+
+    make_question(title="Why do herons stand still for so long?", body="Herons at the Singel.")
+    make_question(title="Do herons eat the fish in our pond?", body="")
+    counted, docs, _length = terms.frequencies(db, ["heron", "pond"])
+    assert counted == {"heron": 2, "pond": 1} and docs == 2
+    db.execute(delete(SearchTerm))
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["crowdq", "refresh-search-terms"])
+    assert result.exit_code == 0 and "counted the words of 2 questions" in result.output
+    db.expire_all()
+    assert dict(db.execute(select(SearchTerm.term, SearchTerm.docs).where(SearchTerm.term == "heron")).all()) == {
+        "heron": 2
+    }

@@ -233,3 +233,10 @@ def test_researchers_tick_questions_in_lists_and_search_results_to_merge_them(
     for page in (client.get("/questions").get_data(as_text=True), client.get("/search?q=heron").get_data(as_text=True)):
         assert f'name="ids" value="{first.id}"' in page and 'id="merge-select"' in page
         assert 'action="/questions/merge"' in page
+
+
+@pytest.mark.ratelimit
+@pytest.mark.parametrize("path", ["/api/v1/questions/similar?text=herons", "/questions/similar?title=herons+standing"])
+def test_look_alike_look_ups_are_rate_limited(app, client, path):
+    app.config["RATELIMIT_LOOKALIKE"] = "3 per minute"
+    assert [client.get(path).status_code for _ in range(4)] == [200, 200, 200, 429]

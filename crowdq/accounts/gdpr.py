@@ -117,7 +117,11 @@ def export(session: Session, user: User) -> dict[str, Any]:
             for c in comments
             if c.deleted_at is None
         ],
-        "votes": [{"question_id": v.question_id, "created_at": _iso(v.created_at)} for v in votes],
+        # A vote copied onto a question by a merge says so (the member's own vote stays on the merged one).
+        "votes": [
+            {"question_id": v.question_id, "created_at": _iso(v.created_at), "copied_by_merge": v.merge_id is not None}
+            for v in votes
+        ],
         "follows": [{"question_id": f.question_id, "active": f.active} for f in follows],
         "researcher_applications": applications.export_for(session, user),
     }

@@ -362,3 +362,13 @@ def test_check_integrity_reports_a_broken_merge(db, make_question, researcher, c
     db.get(Question, target.id).status = "open"
     db.commit()
     check_integrity()
+
+
+def test_the_data_export_marks_votes_a_merge_copied(db, make_question, people, researcher):
+    from crowdq.accounts import gdpr
+
+    target, source = make_question(), make_question()
+    vote(db, people[0], source)
+    merge(db, researcher, [source], target)
+    exported = {v["question_id"]: v["copied_by_merge"] for v in gdpr.export(db, people[0])["votes"]}
+    assert exported == {source.id: False, target.id: True}

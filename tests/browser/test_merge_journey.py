@@ -95,3 +95,27 @@ def test_a_duplicate_is_merged_from_the_queue_and_undone(page, db, make_user, ma
     page.goto(f"/questions/{goes.id}")
     expect(page.locator(".merged-banner")).to_have_count(0)
     expect(page.locator("[data-vote-count]")).to_have_text("1")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_researcher_merges_ticked_questions_into_a_new_cluster_question(page, db, make_user, make_question, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    make_user("researcher", email="rosa@example.org", display_name="Rosa Onderzoeker")
+    first = make_question(title="Why do the canals in Leiden turn green every summer?")
+    second = make_question(title="What makes the water in the Singel so green in July?")
+    log_in(page, "rosa@example.org")
+    page.goto(f"/questions/{first.id}/merge")
+    check_page(page)
+    page.goto("/questions?sort=newest")
+    page.get_by_label(f"Select for merging: {first.title}").check()
+    page.get_by_label(f"Select for merging: {second.title}").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Merge the selected questions").click()
+    check_page(page)
+    page.get_by_label("A new cluster question").check()
+    page.get_by_label("Title of the new cluster question").fill("Why is the canal water in Leiden green in summer?")
+    page.get_by_label("Why they are the same question").fill("Both ask about green canal water in summer.")
+    submit(page, "Merge")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Why is the canal water in Leiden green in summer?")
+    expect(page.locator(".merged-sources summary")).to_have_text("Includes 2 merged questions")
+    check_page(page)

@@ -79,7 +79,13 @@ def project_list(session: Session, locale: str, status: str | None = None, after
         adopted = dict(
             session.execute(
                 select(Adoption.project_id, func.count())
-                .where(Adoption.project_id.in_([p.id for p in items]), Adoption.released_at.is_(None))
+                .join(Question, Question.id == Adoption.question_id)
+                .where(
+                    Adoption.project_id.in_([p.id for p in items]),
+                    Adoption.released_at.is_(None),
+                    Question.status.not_in(("hidden", "merged")),
+                    Question.held.is_(False),
+                )
                 .group_by(Adoption.project_id)
             ).all()
         )
@@ -138,8 +144,8 @@ def load_project(session: Session, project_id: int) -> Project:
 
 def project_page(session: Session, project_id: int, locale: str, older_than: int | None = None) -> ProjectPage:
     """Everything /projects/<id> shows, in seven queries however big the project:
-    the project, its team and their accounts; its adopted questions (hidden and
-    held ones left out); their answers; a page of updates and their authors."""
+    the project, its team and their accounts; its adopted questions (hidden,
+    held and merged ones left out); their answers; a page of updates and their authors."""
     project = load_project(session, project_id)
     summary, summary_lang = _in_locale(locale, project.summary_nl, project.summary_en)
     members = sorted(project.members, key=lambda m: (m.role != "lead", (m.user.display_name or "").lower(), m.user_id))
@@ -149,7 +155,10 @@ def project_page(session: Session, project_id: int, locale: str, older_than: int
     rows = session.execute(
         select(Adoption, Question)
         .join(Question, Question.id == Adoption.question_id)
-        .where(Adoption.project_id == project.id, Question.status != "hidden", Question.held.is_(False))
+        # A merged question lives at its target, which the project adopted with the merge.
+        .where(
+            Adoption.project_id == project.id, Question.status.not_in(("hidden", "merged")), Question.held.is_(False)
+        )
         .order_by(Adoption.created_at.desc(), Adoption.question_id.desc())
         .limit(ADOPTIONS_SHOWN)
     ).all()

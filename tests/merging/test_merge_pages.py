@@ -240,3 +240,23 @@ def test_researchers_tick_questions_in_lists_and_search_results_to_merge_them(
 def test_look_alike_look_ups_are_rate_limited(app, client, path):
     app.config["RATELIMIT_LOOKALIKE"] = "3 per minute"
     assert [client.get(path).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_a_project_page_lists_the_question_that_stays_not_the_merged_one(
+    client, db, make_question, make_user, researcher
+):
+    from crowdq.research import adoption
+    from tests.research.test_adoption_helpers import new_project
+
+    lead = make_user("researcher")
+    project = new_project(db, lead, title="Canal water study")
+    target = make_question(title="Why do the canals turn green in summer?")
+    source = make_question(title="What makes canal water so green when it is warm?")
+    adoption.adopt(db, lead, source, project, "We sample the water.")
+    db.commit()
+    merging.merge(db, researcher, [source], target, REASON)
+    db.commit()
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert target.title in page and source.title not in page
+    listing = client.get("/projects").get_data(as_text=True)
+    assert "1 question taken up" in listing

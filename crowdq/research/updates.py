@@ -21,6 +21,7 @@ from crowdq import events, policy, text
 from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Invalid, NotFound
 from crowdq.notifications import records
+from crowdq.questions.models import Question
 from crowdq.research.models import Adoption, Project, ProjectUpdate
 
 BODY_MAX = 10_000
@@ -44,10 +45,18 @@ def clean_body(value: str | None) -> str:
 
 
 def live_question_ids(session: Session, project_id: int) -> list[int]:
-    """The questions the project adopted and has not released."""
+    """The questions the project adopted and has not released, that the public sees (not hidden or
+    held: their audiences hear nothing through them; merged ones reach theirs through the target)."""
     return list(
         session.scalars(
-            select(Adoption.question_id).where(Adoption.project_id == project_id, Adoption.released_at.is_(None))
+            select(Adoption.question_id)
+            .join(Question, Question.id == Adoption.question_id)
+            .where(
+                Adoption.project_id == project_id,
+                Adoption.released_at.is_(None),
+                Question.status.not_in(("hidden", "merged")),
+                Question.held.is_(False),
+            )
         )
     )
 

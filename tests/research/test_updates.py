@@ -143,6 +143,20 @@ def test_an_update_without_adopted_questions_notifies_nobody(db, team):
     assert db.scalar(select(func.count()).select_from(Notification)) == 0
 
 
+def test_the_audience_of_a_hidden_question_hears_nothing_through_it(db, make_user, make_question, team):
+    project, lead, _member, _invitee = team
+    asker, voter = make_user(), make_user()
+    hidden = make_question(author=asker)
+    services.vote(db, voter, hidden)
+    adopt(db, project, hidden)
+    hidden.status = "hidden"
+    hidden.refresh_listed()
+    db.commit()
+    updates.post(db, lead, project, "Samples taken.")
+    db.commit()
+    assert db.scalar(select(func.count()).select_from(Notification)) == 0
+
+
 # --- reading ---------------------------------------------------------------------------------------
 def test_updates_for_a_question_come_from_projects_still_working_on_it(db, make_user, make_question, make_project):
     question = make_question()

@@ -191,7 +191,7 @@ def merge(
     _copy_adoptions(session, ids, target.id, record.id)
     record.tags_added = ",".join(str(t) for t in _unite_tags(session, ids, target))
     calls = _calls([target, *sources])
-    counts.recount(session, [target.id, *ids])
+    counts.recount(session, [target.id])  # the sources' own rows are untouched
     budgets.recount_calls(session, calls)  # a vote counts where its question lives now
     session.refresh(target)
     if target.status == "open" and _live_adoptions(session, target.id):
@@ -387,7 +387,7 @@ def undo(session: Session, actor, record: QuestionMerge, reason: str | None) -> 
     if target.status == "adopted" and not _live_adoptions(session, target.id):
         target.status = "open"  # as releasing the last adoption does
         target.refresh_listed()
-    counts.recount(session, [target.id, *member_ids])
+    counts.recount(session, [target.id])  # only the target's copies went
     budgets.recount_calls(session, _calls(locked.values()))
     session.refresh(record)
     record.undone_at = utcnow()

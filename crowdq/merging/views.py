@@ -39,6 +39,13 @@ def _status(form, conflict: bool = False) -> int:
     return 409 if conflict else 400 if form.errors or form.form_errors else 200
 
 
+def _look_alikes(question: Question) -> list[similarity.Match]:
+    """The questions most like this one, to pick from."""
+    return similarity.similar(
+        session, f"{question.title}\n{question.body}", question.language, limit=5, exclude_id=question.id
+    )
+
+
 def _referenced(form_field, message: str) -> Question | None:
     """The question a number or link in the field points at, or a message on the field."""
     question_id = question_ref(form_field.data)
@@ -76,9 +83,7 @@ def merge_one(question_id: int):
                 return redirect(url_for("questions.show", question_id=record.target_id))
     elif request.method == "GET" and request.args.get("into"):
         form.target.data = request.args["into"][:300]
-    look_alikes = similarity.similar(
-        session, f"{question.title}\n{question.body}", question.language, limit=5, exclude_id=question.id
-    )
+    look_alikes = _look_alikes(question)
     return render_template("merging/merge.html", question=question, form=form, look_alikes=look_alikes), _status(
         form, conflict
     )
@@ -270,9 +275,7 @@ def suggest(question_id: int):
             else:
                 flash(_("Thank you. Researchers and moderators will look at both questions."), "success")
                 return redirect(url_for("questions.show", question_id=question.id))
-    look_alikes = similarity.similar(
-        session, f"{question.title}\n{question.body}", question.language, limit=5, exclude_id=question.id
-    )
+    look_alikes = _look_alikes(question)
     return render_template("merging/suggest.html", question=question, form=form, look_alikes=look_alikes), _status(
         form, conflict
     )

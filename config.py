@@ -52,6 +52,9 @@ class Config:
     RATELIMIT_LOGIN_ACCOUNT = "5 per minute;30 per hour"
     RATELIMIT_REGISTER = "5 per minute;20 per hour"
     RATELIMIT_WRITE = "30 per minute;300 per hour"
+    # Writes by new members (trust level 0, crowdq.moderation.trust): a person posts a few things a minute;
+    # a script at the ordinary limit could fill the review queue before a moderator wakes.
+    RATELIMIT_WRITE_NEW = "10 per minute;60 per hour"
     RATELIMIT_VOTE = "60 per minute;600 per hour"
     # Look-alikes (as a title is typed, and the public API): each request ranks up to 50 questions.
     RATELIMIT_LOOKALIKE = "120 per minute;2000 per hour"

@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from crowdq.calls.views import bp as calls_bp
     from crowdq.facilitation.views import bp as facilitation_bp
     from crowdq.merging.views import bp as merging_bp
+    from crowdq.moderation.admin_views import bp as moderation_admin_bp
     from crowdq.moderation.views import bp as moderation_bp
     from crowdq.organisations.views import bp as organisations_bp
     from crowdq.questions.views import bp as questions_bp
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
         merging_bp,
         moderation_bp,
         admin_bp,
+        moderation_admin_bp,
     ):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

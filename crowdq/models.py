@@ -12,7 +12,7 @@ from crowdq.merging.models import (  # noqa: F401
     QuestionMerge,
     QuestionMergeMember,
 )
-from crowdq.moderation.models import Flag  # noqa: F401
+from crowdq.moderation.models import Appeal, Flag, ModerationAction, ReviewItem, WatchedWord  # noqa: F401
 from crowdq.notifications.models import Notification  # noqa: F401
 from crowdq.organisations.models import (  # noqa: F401
     Endorsement,

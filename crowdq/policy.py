@@ -35,8 +35,8 @@ def is_member(user: Any) -> bool:
 
 
 def is_citizen(user: Any) -> bool:
-    """Confirmed and in good standing: may write."""
-    return is_member(user) and user.is_confirmed and not user.is_suspended
+    """Confirmed and in good standing (not suspended, banned or silenced): may write."""
+    return is_member(user) and user.is_confirmed and not user.is_suspended and not user.is_silenced
 
 
 def is_moderator(user: Any) -> bool:
@@ -180,7 +180,27 @@ def _delete_comment(user, comment) -> bool:
 
 
 def _flag(user, target) -> bool:
-    return is_citizen(user) and not _is_author(user, target)
+    """Confirmed members flag others' content (a profile is its own author)."""
+    if not is_citizen(user):
+        return False
+    if getattr(target, "__tablename__", "") == "users":
+        return target.id != user.id
+    if getattr(target, "__tablename__", "") in ("endorsements", "answers"):
+        return getattr(target, "created_by_id", None) != user.id
+    return not _is_author(user, target)
+
+
+def _moderate_member(user, member) -> bool:
+    return is_moderator(user) and member is not None and member.id != user.id and not member.is_admin
+
+
+def _decide_appeal(user, appeal) -> bool:
+    return (
+        is_moderator(user)
+        and appeal is not None
+        and appeal.action.actor_id != user.id
+        and appeal.appellant_id != user.id
+    )
 
 
 RULES: dict[str, Callable[[Any, Any], bool]] = {
@@ -247,6 +267,13 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "moderation.view": lambda u, _t: is_moderator(u),
     "question.moderate": lambda u, _t: is_moderator(u),
     "comments.close": lambda u, _t: is_moderator(u),
+    "content.moderate": lambda u, _t: is_moderator(u),
+    # sanctions and trust levels: never on admins, never on oneself (target: the member)
+    "members.moderate": _moderate_member,
+    # appeals are decided by a moderator who neither took the action nor appealed it (target: the appeal)
+    "appeal.decide": _decide_appeal,
+    "moderation.log": lambda u, _t: is_moderator(u),
+    "watched_words.manage": lambda u, _t: is_admin(u),
     # admins
     "admin.view": lambda u, _t: is_admin(u),
     "settings.change": lambda u, _t: is_admin(u),

@@ -36,6 +36,13 @@ def init_app(app) -> None:
     # Imported macros see no template context (no current_locale), so names
     # in the reader's language come through a filter.
     app.jinja_env.filters["localized_name"] = lambda item: item.name(str(get_locale())) if item else ""
+    # Moderation labels in the reader's language; globals, so imported macros and mails see them too.
+    from crowdq.moderation.audit import ACTION_LABELS
+    from crowdq.moderation.reasons import FLAG_REASON_LABELS, REASONS
+
+    app.jinja_env.globals["action_label"] = lambda code: str(ACTION_LABELS.get(code, code))
+    app.jinja_env.globals["moderation_reason"] = lambda code: str(REASONS[code]) if code in REASONS else (code or "")
+    app.jinja_env.globals["flag_reason"] = lambda code: str(FLAG_REASON_LABELS.get(code, code))
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -56,7 +56,14 @@ def current_path() -> str:
 
 
 def write_limit() -> str:
-    """The rate limit on writes (Flask-Limiter reads it per request)."""
+    """The rate limit on writes (Flask-Limiter reads it per request); tighter for new members
+    (trust level 0), who have not shown yet that they are not a script."""
+    from flask_login import current_user
+
+    from crowdq.moderation import trust
+
+    if current_user and current_user.is_authenticated and trust.is_new(current_user):
+        return current_app.config["RATELIMIT_WRITE_NEW"]
     return current_app.config["RATELIMIT_WRITE"]
 
 

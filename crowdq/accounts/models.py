@@ -59,6 +59,17 @@ class User(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moderation (crowdq.moderation): trust level 0 (new) to 3 (trusted), promoted
+    # automatically unless a moderator set it by hand; flags judged helpful or
+    # not, which weigh the member's next flags; a silence (reads, cannot write)
+    # lifts itself at its end; a hidden profile shows no bio.
+    trust_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    trust_level_manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    silenced_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    flags_helpful: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    flags_unhelpful: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    profile_state: Mapped[str | None] = mapped_column(String(10))
+    profile_reason: Mapped[str | None] = mapped_column(String(300))
     # When the member was shown the two-question survey (once; the answers are kept apart, anonymously).
     survey_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -98,6 +109,10 @@ class User(Base):
         if self.status != "suspended":
             return False
         return self.suspended_until is None or self.suspended_until > utcnow()
+
+    @property
+    def is_silenced(self) -> bool:
+        return self.silenced_until is not None and self.silenced_until > utcnow()
 
     @property
     def is_deleted(self) -> bool:

@@ -18,6 +18,7 @@ from crowdq.accounts.models import User, new_security_stamp
 from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Invalid
 from crowdq.mail import outbox
+from crowdq.moderation import prevention
 from crowdq.text import normalise_line, normalise_text
 
 NAME_MIN, NAME_MAX = 2, 60
@@ -109,6 +110,10 @@ def register(session: Session, email: str, display_name: str, password: str, loc
     display_name = clean_name(display_name)
     password = _check_password(password, email=email, name=display_name)
     locale = clean_locale(locale)
+    # The name is public like a profile's: blocked words refused, replaced ones asterisked.
+    display_name = prevention.screen(
+        session, None, locale, {"display_name": display_name}, checks=prevention.WORDS
+    ).texts["display_name"]
     # Hash first, on both paths: it is the slow part (about 0.1 s), and
     # skipping it for a taken address would tell by timing who has an account.
     password_hash = passwords.hash_password(password)
@@ -254,6 +259,11 @@ def update_profile(session: Session, user: User, display_name: str, bio: str, lo
     locale = clean_locale(locale)
     if (display_name, bio) != (normalise_line(user.display_name), normalise_text(user.bio)):
         policy.require(user, "profile.edit")
+        # Blocked words refused, replaced ones asterisked; the member's language is the best guess at the bio's.
+        texts = prevention.screen(
+            session, user, locale, {"display_name": display_name, "bio": bio}, checks=prevention.WORDS
+        ).texts
+        display_name, bio = texts["display_name"], texts["bio"]
     user.display_name, user.bio, user.locale = display_name, bio, locale
     events.record(session, "account.profile_updated", user, user)
 

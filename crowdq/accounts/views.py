@@ -8,6 +8,7 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -129,6 +130,14 @@ def login():
         if user is None:
             # One message whether or not the address has an account.
             form.form_errors.append(_("That email address and password do not match. Check both and try again."))
+        elif user.is_suspended:
+            # The right password: say why, since the mailed notice has the reason and the appeal link.
+            until = user.suspended_until
+            form.form_errors.append(
+                _("Your account is suspended until %(when)s. The email from the moderators says why and how to appeal.", when=format_datetime(until))
+                if until
+                else _("Your account is suspended. The email from the moderators says why and how to appeal.")
+            )
         else:
             login_user(user, remember=form.remember.data)
             cookie_session.pop(REGISTERED_EMAIL, None)

@@ -189,10 +189,16 @@ def ranking(
     """Ranks start+1 .. start+limit (all with limit None): the frozen ranking once
     the call is closed and frozen, else the live one (empty before opening)."""
     if state == CLOSED and topic.results_frozen_at is not None:
+        # A question hidden or held by the moderators since is left out (its rank stays a gap).
         stmt = (
             select(CallResult, Question.language)
             .join(Question, Question.id == CallResult.question_id)
-            .where(CallResult.topic_id == topic.id, CallResult.rank > start)
+            .where(
+                CallResult.topic_id == topic.id,
+                CallResult.rank > start,
+                Question.status != "hidden",
+                Question.held.is_(False),
+            )
             .order_by(CallResult.rank)
         )
         if limit is not None:

@@ -22,6 +22,7 @@ from crowdq.admin.models import SiteSetting
 from crowdq.db import utcnow
 from crowdq.demo import content, participation, research
 from crowdq.demo import merging as demo_merging
+from crowdq.demo import moderation as demo_moderation
 from crowdq.organisations.models import Organisation, OrganisationMembership
 from crowdq.questions import counts, trending
 from crowdq.questions.models import Comment, Question, QuestionFollow, Tag, Topic, Vote
@@ -190,6 +191,7 @@ def seed(session: Session) -> bool:
     search.rebuild(session)
     terms.refresh(session)
     demo_merging.seed_merging(session, staff, members)
+    demo_moderation.seed_moderation(session, staff, members)
     counts.recount(session)
     session.add(SiteSetting(key=MARKER, value=now.isoformat()))
     return True

@@ -50,6 +50,7 @@ from crowdq.facilitation.files import (  # noqa: F401 - also this module's inter
     spreadsheet_safe,
 )
 from crowdq.facilitation.models import CommunitySession
+from crowdq.moderation import prevention
 from crowdq.questions import services as questions
 from crowdq.questions import topics
 from crowdq.questions.models import Question, Topic
@@ -139,7 +140,7 @@ class _Topics:
         return topic_id
 
 
-def _clean_row(row: Row, topic_ids: _Topics) -> tuple[Ready | None, list[RowError]]:
+def _clean_row(session: Session, row: Row, topic_ids: _Topics) -> tuple[Ready | None, list[RowError]]:
     values = row.values
     cleaned: dict = {}
     errors: list[RowError] = []
@@ -163,6 +164,18 @@ def _clean_row(row: Row, topic_ids: _Topics) -> tuple[Ready | None, list[RowErro
                 errors.append(RowError(row.line, column, message, quote))
     if errors:
         return None, errors
+    # Watched words as build_question applies them when the row is written: a blocked word is this
+    # row's error now, not a failed import later (replacing and holding happen when it is written).
+    try:
+        prevention.screen(
+            session,
+            None,
+            cleaned["language"],
+            {"title": cleaned["title"], "body": cleaned["body"]},
+            checks=prevention.ENTERED,
+        )
+    except Invalid as error:
+        return None, [RowError(row.line, FIELD_COLUMNS.get(k, k), m, "") for k, m in error.fields.items()]
     return Ready(line=row.line, **cleaned), []
 
 
@@ -180,7 +193,7 @@ def check(
     seen: dict[str, int] = {}
     candidates: list[Ready] = []
     for row in parsed.rows:
-        ready, errors = _clean_row(row, topic_ids)
+        ready, errors = _clean_row(session, row, topic_ids)
         if ready is not None and ready.external_id is not None:
             first = seen.setdefault(ready.external_id, row.line)
             if first != row.line:

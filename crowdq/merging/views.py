@@ -166,7 +166,9 @@ def log():
         .limit(LOG_PAGE + 1)
     ).all()
     ids = {r.target_id for r in rows} | {m.question_id for r in rows for m in r.members}
-    titles = dict(session.execute(select(Question.id, Question.title).where(Question.id.in_(ids))).all()) if ids else {}
+    # Researchers read the log too: a question hidden or held since shows as its number only.
+    found = session.scalars(select(Question).where(Question.id.in_(ids))).all() if ids else []
+    titles = {q.id: q.title for q in found if policy.can(current_user, "question.view", q)}
     return render_template(
         "merging/log.html", merges=rows[:LOG_PAGE], titles=titles, page=page, more=len(rows) > LOG_PAGE
     )
@@ -284,9 +286,12 @@ def suggest(question_id: int):
 def question_context(question: Question) -> dict:
     """What the question page shows about merges: where a merged question lives
     now and the merge that sent it there; the questions merged into this one."""
-    context: dict = {"sources": [], "merge": None, "target": None}
+    context: dict = {"sources": [], "merge": None, "target": None, "target_hidden": False}
     if question.status == "merged" and question.merged_into_id is not None:
-        context["target"] = session.get(Question, question.merged_into_id)
+        target = session.get(Question, question.merged_into_id)
+        # A target hidden or held since is named to its author and the moderators only.
+        context["target_hidden"] = target is not None and not policy.can(current_user, "question.view", target)
+        context["target"] = target
         context["merge"] = services.live_merge_of(session, question.id)
     else:
         context["sources"] = services.merged_sources(session, question.id)

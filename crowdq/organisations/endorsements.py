@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from crowdq import events, policy, text
 from crowdq.db import utcnow
 from crowdq.errors import Conflict, Invalid
+from crowdq.moderation import prevention
 from crowdq.organisations.models import Endorsement, Organisation, OrganisationMembership
 from crowdq.questions.models import Question
 
@@ -51,6 +52,9 @@ def endorse(session: Session, actor, organisation: Organisation, question: Quest
     policy.require(actor, "question.view", question)
     _require_endorsable(question)
     statement = clean_statement(statement)
+    # Watched words and the link limit; no spam checks: an organisation honestly repeats its statement.
+    screening = prevention.screen(session, actor, question.language, {"statement": statement}, checks=prevention.EDIT)
+    statement = screening.texts["statement"]
     html = text.render(statement)
     key = (Endorsement.organisation_id == organisation.id, Endorsement.question_id == question.id)
     try:
@@ -76,6 +80,7 @@ def endorse(session: Session, actor, organisation: Organisation, question: Quest
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed:
+            _hold(session, organisation, question, screening)
             events.record(session, "question.endorsement_updated", actor, question, organisation_id=organisation.id)
         return False
     session.execute(
@@ -84,9 +89,17 @@ def endorse(session: Session, actor, organisation: Organisation, question: Quest
         .values(endorsement_count=Question.endorsement_count + 1)
         .execution_options(synchronize_session=False)
     )
+    _hold(session, organisation, question, screening)
     events.record(session, "question.endorsed", actor, question, organisation_id=organisation.id)
     session.refresh(question)
     return True
+
+
+def _hold(session: Session, organisation: Organisation, question: Question, screening) -> None:
+    """Hold the statement just written for review when screening found reasons (a watched word)."""
+    if screening.held:
+        row = session.get(Endorsement, (organisation.id, question.id), populate_existing=True)
+        prevention.apply(session, row, screening)
 
 
 def withdraw(session: Session, actor, organisation: Organisation, question: Question) -> bool:

@@ -122,5 +122,9 @@ class Endorsement(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A copy made by a merge (crowdq.merging): an undo deletes it.
     merge_id: Mapped[int | None] = mapped_column(ForeignKey("question_merges.id"))
+    # Moderation of the statement (crowdq.moderation.targets): NULL, or held / flagged / hidden / removed,
+    # with the public reason.
+    moderation_state: Mapped[str | None] = mapped_column(String(10))
+    moderation_reason: Mapped[str | None] = mapped_column(String(300))
 
     organisation: Mapped[Organisation] = relationship()

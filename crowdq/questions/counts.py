@@ -29,7 +29,9 @@ def _true_counts():
         .scalar_subquery()
     )
     comments = (
-        select(func.count()).where(Comment.question_id == Question.id, Comment.deleted_at.is_(None)).scalar_subquery()
+        select(func.count())
+        .where(Comment.question_id == Question.id, Comment.deleted_at.is_(None), Comment.moderation_state.is_(None))
+        .scalar_subquery()
     )
     endorsements = select(func.count()).where(Endorsement.question_id == Question.id).scalar_subquery()
     return votes, followers, comments, endorsements

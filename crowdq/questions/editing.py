@@ -10,6 +10,7 @@ from crowdq import events, policy, search, text
 from crowdq.calls.results import ensure_frozen
 from crowdq.db import utcnow
 from crowdq.errors import Invalid
+from crowdq.moderation import prevention
 from crowdq.questions import services, topics
 from crowdq.questions.models import Question, QuestionRevision, Vote
 
@@ -70,6 +71,16 @@ def edit(
     )
     if not changed:
         return False
+    # Only the changed texts are screened: a word watched since the question was published does not
+    # stop a change of its tags, nor hold again a question a moderator released.
+    changed_texts = {}
+    if new_title != question.title:
+        changed_texts["title"] = new_title
+    if new_body != question.body:
+        changed_texts["body"] = new_body
+    screening = prevention.screen(session, actor, new_language, changed_texts, checks=prevention.EDIT)
+    new_title = screening.texts.get("title", new_title)
+    new_body = screening.texts.get("body", new_body)
     if new_title != question.title or new_body != question.body:
         session.add(
             QuestionRevision(question_id=question.id, editor_id=actor.id, title=question.title, body=question.body)
@@ -79,6 +90,7 @@ def edit(
     question.tags = services.tags_by_name(session, tag_names)
     question.updated_at = utcnow()
     session.flush()
+    prevention.apply(session, question, screening)
     search.index_question(session, question)
     events.record(session, "question.edited", actor, question, by_author=actor.id == question.author_id)
     return True

@@ -8,7 +8,6 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from crowdq.forms_common import CHOICE_MESSAGES, TOO_LONG, optional_int
-from crowdq.moderation.models import FLAG_REASONS
 
 
 class QuestionForm(FlaskForm):
@@ -84,25 +83,3 @@ class CommentForm(FlaskForm):
         render_kw={"rows": 4},
     )
     parent_id = HiddenField()
-
-
-class FlagForm(FlaskForm):
-    reason = SelectField(
-        _l("Why should a moderator look at this?"),
-        choices=[
-            ("spam", _l("Spam or advertising")),
-            ("offensive", _l("Rude, offensive or hateful")),
-            ("personal_data", _l("Shares someone's personal data")),
-            ("off_topic", _l("Off topic")),
-            ("other", _l("Something else")),
-        ],
-        validate_choice=True,
-        **CHOICE_MESSAGES,
-    )
-    note = TextAreaField(
-        _l("Anything the moderators should know? (optional)"), validators=[Length(max=500, message=TOO_LONG)]
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        assert {c[0] for c in self.reason.choices} == set(FLAG_REASONS)

@@ -161,6 +161,12 @@ class Question(Base):
     listed: Mapped[bool] = mapped_column(Boolean, default=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
     comments_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Moderation (crowdq.moderation.targets): NULL, or held / flagged / hidden / removed,
+    # with the public reason.
+    moderation_state: Mapped[str | None] = mapped_column(String(10))
+    moderation_reason: Mapped[str | None] = mapped_column(String(300))
+    # The status to return to when a moderator restores a hidden question.
+    status_before_hidden: Mapped[str | None] = mapped_column(String(12))
     vote_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     follower_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -254,5 +260,9 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moderation (crowdq.moderation.targets): NULL, or held / flagged / hidden / removed,
+    # with the public reason.
+    moderation_state: Mapped[str | None] = mapped_column(String(10))
+    moderation_reason: Mapped[str | None] = mapped_column(String(300))
 
     author: Mapped[User] = relationship()

@@ -20,6 +20,7 @@ from crowdq import events, policy, search, text
 from crowdq.calls import budgets
 from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Conflict, Invalid, NotFound
+from crowdq.moderation import prevention
 from crowdq.questions import counts, settings, topics, trending
 from crowdq.questions.models import LANGUAGES, Question, QuestionFollow, Tag, Vote
 from crowdq.search import terms as search_terms
@@ -148,6 +149,7 @@ def submit(
     )
     publish(session, actor, [question], count_words=False)
     # Close look-alikes go to the duplicates queue (imports skip this: they publish in batches).
+    # A question held for review (publish held it) is not listed, so neither step counts it.
     from crowdq.merging import duplicates
 
     duplicates.detect(session, question)
@@ -169,10 +171,12 @@ def build_question(
     organisation=None,
     entry: Entry | None = None,
 ) -> Question:
-    """Every rule of `submit` (permissions, validation, sanitising, holding
-    for review), without writing the question: `publish` does that, for one
-    question or many at once (the facilitators' import builds every row of a
-    file, then publishes them together). New tags are added to the session."""
+    """Every rule of `submit` (permissions, validation, sanitising, watched
+    words and spam checks, holding for review), without writing the
+    question: `publish` does that, for one question or many at once (the
+    facilitators' import builds every row of a file, then publishes them
+    together) and holds the ones screening found reasons for. New tags are
+    added to the session."""
     policy.require(actor, "question.create")
     if organisation is not None:
         policy.require(actor, "organisation.act", organisation)
@@ -185,6 +189,17 @@ def build_question(
     topic = topics.topic_for_question(session, topic_id, now=now)
     language = clean_language(language)
     tag_names, place = clean_tags(tags), clean_place(place)
+    # Questions entered for someone else skip the spam checks (the text is not the facilitator's).
+    screening = prevention.screen(
+        session,
+        actor,
+        language,
+        {"title": title, "body": body},
+        checks=prevention.ENTERED if entry is not None else prevention.POST,
+    )
+    title, body = screening.texts["title"], screening.texts["body"]
+    if _should_hold(session, actor):
+        screening.holds.append(prevention.Hold("held", _("The first question of a new member (site setting).")))
     question = Question(
         title=title,
         body=body,
@@ -201,11 +216,12 @@ def build_question(
         external_id=entry.external_id if entry else None,
         created_at=now,
         updated_at=now,
-        held=_should_hold(session, actor),
+        held=screening.held,
         tags=tags_by_name(session, tag_names),
         follower_count=1,  # the author (publish adds the follow)
     )
     question.refresh_listed()
+    prevention.defer(question, screening.holds)
     return question
 
 
@@ -217,6 +233,8 @@ def publish(session: Session, actor, new_questions: list[Question], count_words:
     session.add_all(new_questions)
     session.flush()
     for question in new_questions:
+        # Held for review (moderation state, queue item) before anything below reads `held`/`listed`.
+        prevention.apply_deferred(session, question)
         search.index_question(session, question)
         session.add(QuestionFollow(user_id=question.author_id, question_id=question.id))
         events.record(

@@ -11,15 +11,15 @@ from sqlalchemy import select
 from crowdq import policy
 from crowdq import search as fulltext
 from crowdq.accounts.forms import EmptyForm
-from crowdq.db import session
-from crowdq.errors import Conflict, Invalid
+from crowdq.db import MAX_ID, session
+from crowdq.errors import Conflict, Invalid, NotFound
 from crowdq.extensions import limiter
 from crowdq.merging import similarity
 from crowdq.merging.views import question_context as merge_context
 from crowdq.organisations import endorsements as organisation_endorsements
 from crowdq.questions import discussion, editing, queries, services, topics
-from crowdq.questions.forms import AskForm, CommentForm, FlagForm, QuestionForm
-from crowdq.questions.models import QuestionRevision, Topic
+from crowdq.questions.forms import AskForm, CommentForm, QuestionForm
+from crowdq.questions.models import Question, QuestionRevision, Topic
 from crowdq.questions.timeline import question_timeline
 from crowdq.research.question_context import research_context
 from crowdq.web import apply_errors, lookalike_limit, posted_flag, safe_next, small_int, write_limit
@@ -192,7 +192,14 @@ def close_comments(question_id: int):
 
 @bp.route("/questions/<int(max=2147483647):question_id>")
 def show(question_id: int):
-    question = services.get_question(session, question_id, current_user)
+    try:
+        question = services.get_question(session, question_id, current_user)
+    except NotFound:
+        # Hidden by moderators or after flags: readers see why, not what (410: it was here, it is gone).
+        hidden = session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
+        if hidden is None or hidden.moderation_state not in ("hidden", "flagged"):
+            raise
+        return render_template("questions/hidden.html", question=hidden), 410
     user_id = current_user.id if current_user.is_authenticated else None
     return render_template(
         "questions/show.html",
@@ -284,7 +291,10 @@ def comment(question_id: int):
         except Invalid as error:
             apply_errors(form, error)
         else:
-            flash(_("Your comment is posted."), "success")
+            if created.moderation_state == "held":
+                flash(_("Thank you! Your comment is waiting for a moderator to review it."), "info")
+            else:
+                flash(_("Your comment is posted."), "success")
             return redirect(url_for("questions.show", question_id=question.id, _anchor=f"comment-{created.id}"))
     return render_template("questions/comment_error.html", question=question, form=form), 400
 
@@ -333,27 +343,6 @@ def delete_comment(comment_id: int):
     else:
         flash(_("This comment was deleted already."), "info")
     return redirect(url_for("questions.show", question_id=comment.question_id))
-
-
-@bp.route("/comments/<int(max=2147483647):comment_id>/flag", methods=["GET", "POST"])
-@login_required
-@limiter.limit(write_limit, exempt_when=lambda: request.method != "POST")
-def flag_comment(comment_id: int):
-    comment = discussion.get_comment(session, comment_id, current_user)
-    policy.require(current_user, "content.flag", comment)
-    form = FlagForm()
-    if form.validate_on_submit():
-        try:
-            new = discussion.flag_comment(session, current_user, comment, form.reason.data, form.note.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            flash(
-                _("Thank you. A moderator will look at it.") if new else _("You already reported this comment."),
-                "success",
-            )
-            return redirect(url_for("questions.show", question_id=comment.question_id))
-    return render_template("questions/flag.html", form=form, comment=comment), 400 if form.errors else 200
 
 
 @bp.route("/questions/<int(max=2147483647):question_id>/revisions")

@@ -21,7 +21,7 @@ Rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, joinedload
 from crowdq import events, policy, text
 from crowdq.db import utcnow
 from crowdq.errors import Conflict, Invalid
+from crowdq.moderation import prevention
 from crowdq.notifications import records
 from crowdq.questions.models import Question
 from crowdq.research import adoption as adoptions
@@ -171,6 +172,20 @@ def clean_answer(
     return Fields(**cleaned)
 
 
+def _screened(session: Session, actor, fields: Fields) -> Fields:
+    """Each summary against its own language's watched words: blocked ones refused, replaced ones
+    asterisked (researchers are verified, so nothing is held)."""
+    screening = prevention.screen(
+        session,
+        actor,
+        None,
+        {"summary_en": fields.summary_en, "summary_nl": fields.summary_nl},
+        checks=prevention.WORDS,
+        languages={"summary_en": "en", "summary_nl": "nl"},
+    )
+    return replace(fields, summary_en=screening.texts["summary_en"], summary_nl=screening.texts["summary_nl"])
+
+
 # --- publishing and correcting -----------------------------------------------------------------
 def get_answer(session: Session, project_id: int, question_id: int) -> Answer | None:
     return session.scalar(select(Answer).where(Answer.project_id == project_id, Answer.question_id == question_id))
@@ -192,6 +207,7 @@ def publish(
     policy.require(actor, "project.post", project)
     policy.require(actor, "question.view", question)
     fields = clean_answer(summary_en=summary_en, summary_nl=summary_nl, dois=dois, data_links=data_links)
+    fields = _screened(session, actor, fields)
     now = utcnow()
     adoptions.lock_question(session, question)
     existing = get_answer(session, project.id, question.id)

@@ -131,6 +131,8 @@ def my_live_claims(session: Session, user_id: int, now: datetime) -> list[tuple[
         select(QuestionClaim, Question)
         .join(Question, Question.id == QuestionClaim.question_id)
         .where(QuestionClaim.user_id == user_id, QuestionClaim.ended_at.is_(None), QuestionClaim.expires_at > now)
+        # A question hidden or held by the moderators since is not shown (the claim cannot lead anywhere now).
+        .where(Question.status != "hidden", Question.held.is_(False))
         .order_by(QuestionClaim.expires_at, QuestionClaim.id)
         .limit(LIST_MAX)
     )

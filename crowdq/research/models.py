@@ -172,6 +172,10 @@ class ProjectUpdate(Base):
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moderation (crowdq.moderation.targets): NULL, or held / flagged / hidden / removed,
+    # with the public reason.
+    moderation_state: Mapped[str | None] = mapped_column(String(10))
+    moderation_reason: Mapped[str | None] = mapped_column(String(300))
 
     author: Mapped[User | None] = relationship()
 
@@ -195,6 +199,10 @@ class Answer(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moderation (crowdq.moderation.targets): NULL, or held / flagged / hidden / removed,
+    # with the public reason.
+    moderation_state: Mapped[str | None] = mapped_column(String(10))
+    moderation_reason: Mapped[str | None] = mapped_column(String(300))
 
     project: Mapped[Project] = relationship()
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from crowdq import text
 from crowdq.db import MAX_ID
 from crowdq.errors import Invalid, NotFound
+from crowdq.moderation.targets import INVISIBLE
 from crowdq.questions.models import Question
 from crowdq.research.models import PROJECT_STATUSES, Adoption, Answer, Project, ProjectMember, ProjectUpdate
 from crowdq.research.updates import updates_for_project
@@ -176,7 +177,9 @@ def project_page(session: Session, project_id: int, locale: str, older_than: int
         by_question = {a.question_id: a for a in answers}
         for item in adopted:
             answer = by_question.get(item.question.id)
-            if answer is not None:
+            # A hidden or held answer is not excerpted here (its author and the moderators see it, marked,
+            # on the question page).
+            if answer is not None and answer.moderation_state not in INVISIBLE:
                 item.answer_id = answer.id
                 source, item.answer_lang = _in_locale(locale, answer.summary_nl, answer.summary_en)
                 item.answer_excerpt = text.excerpt(source, ANSWER_EXCERPT)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from crowdq import policy, text
 from crowdq.db import utcnow
+from crowdq.moderation.targets import INVISIBLE
 from crowdq.questions.models import Question
 from crowdq.research import adoption as adoptions
 from crowdq.research import answers as answer_service
@@ -146,13 +147,14 @@ def project_ref(project: Project) -> dict:
 
 
 def api_research(session: Session, question_ids: list[int]) -> dict[int, dict]:
-    """`adopted_by` and `answer` for each question (one query each, however many questions)."""
+    """`adopted_by` and `answer` for each question (one query each, however many questions);
+    answers hidden or held by the moderators are left out."""
     projects = adoptions.live_for_questions(session, question_ids)
     answers = answer_service.for_questions(session, question_ids)
     return {
         qid: {
             "adopted_by": [project_ref(p) for p in projects[qid]],
-            "answer": [answer_json(a) for a in answers[qid]] or None,
+            "answer": [answer_json(a) for a in answers[qid] if a.moderation_state not in INVISIBLE] or None,
         }
         for qid in question_ids
     }

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from crowdq import events, policy, text
 from crowdq.db import MAX_ID, utcnow
 from crowdq.errors import Invalid, NotFound
+from crowdq.moderation import prevention
 from crowdq.notifications import records
 from crowdq.questions.models import Question
 from crowdq.research.models import Adoption, Project, ProjectUpdate
@@ -42,6 +43,12 @@ def clean_body(value: str | None) -> str:
     if len(body) > BODY_MAX:
         raise Invalid({"body": _("Use at most %(n)d characters.", n=BODY_MAX)})
     return body
+
+
+def _screened(session: Session, actor, body: str) -> str:
+    """Blocked words refused, replaced ones asterisked; researchers are verified, so nothing is held.
+    An update has no language of its own: every list of words applies."""
+    return prevention.screen(session, actor, None, {"body": body}, checks=prevention.WORDS).texts["body"]
 
 
 def live_question_ids(session: Session, project_id: int) -> list[int]:
@@ -72,7 +79,7 @@ def post(session: Session, actor, project: Project, body: str | None) -> Project
     """A team member posts an update; the askers, voters and followers of the
     project's adopted questions hear of it."""
     policy.require(actor, "project.post", project)
-    body = clean_body(body)
+    body = _screened(session, actor, clean_body(body))
     posted = ProjectUpdate(
         project_id=project.id,
         author_id=getattr(actor, "id", None),
@@ -90,7 +97,7 @@ def post(session: Session, actor, project: Project, body: str | None) -> Project
 def edit(session: Session, actor, project: Project, project_update: ProjectUpdate, body: str | None) -> bool:
     """The author corrects their update; False if the text did not change."""
     policy.require(actor, "project.update.edit", (project, project_update))
-    body = clean_body(body)
+    body = _screened(session, actor, clean_body(body))
     if body == project_update.body:
         return False
     project_update.body = body

@@ -95,7 +95,7 @@ def test_admin_sets_up_a_fresh_site_in_the_browser(page, db, make_user):
 
     # The new moderator sees the moderation page.
     log_in(page, helper.email)
-    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("link", name="Moderation", exact=True).click()
     expect(page.locator("h1")).to_have_text("Moderation")
     ask(page, "How clean is the rain on my roof?", "No topic")
 

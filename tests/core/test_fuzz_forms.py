@@ -461,7 +461,7 @@ def test_comment_edit_survives_any_input(member, db, question, data):
 @given(
     data=payloads(
         {
-            "reason": st.sampled_from(["spam", "offensive", "personal_data", "off_topic", "other"]),
+            "reason": st.sampled_from(["spam", "abusive", "personal_data", "off_topic", "other"]),
             "note": st.text(CHARS, max_size=500),
         },
         {"reason": st.one_of(st.sampled_from(["SPAM", "", " spam"]), texts), "note": long_texts},
@@ -470,10 +470,12 @@ def test_comment_edit_survives_any_input(member, db, question, data):
 def test_flag_form_survives_any_input(member, comments, data):
     client, token, _user = member
     comment_id = comments["FIRST"]
-    assert client.get(f"/comments/{comment_id}/flag").status_code == 200
-    response = client.post(f"/comments/{comment_id}/flag", data={"csrf_token": token, **data})
+    assert client.get(f"/report/comment/{comment_id}").status_code == 200
+    response = client.post(f"/report/comment/{comment_id}", data={"csrf_token": token, **data})
     assert_answer(response)
-    if data.get("reason") not in ("spam", "offensive", "personal_data", "off_topic", "other"):
+    if data.get("reason") not in ("spam", "abusive", "personal_data", "off_topic", "other"):
+        assert response.status_code == 400
+    elif data["reason"] == "other" and not (data.get("note") or "").strip():
         assert response.status_code == 400
 
 
@@ -585,7 +587,7 @@ POSTS = [
     ("/questions/QUESTION/edit", True),
     ("/questions/QUESTION/comments/closed", True),
     ("/comments/COMMENT/edit", True),
-    ("/comments/COMMENT/flag", True),
+    ("/report/comment/COMMENT", True),
     ("/comments/COMMENT/delete", True),
     ("/language/nl", True),
     ("/admin", True),

@@ -141,3 +141,40 @@ def test_upgrading_a_database_in_use_keeps_every_vote_follow_comment_and_tag(emp
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1, table  # noqa: S608
         if not PG_URL:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1  # switched back on
+
+
+def test_open_flags_and_held_questions_move_into_the_review_queue(empty_database):
+    upgrade_database("0010")
+    with empty_database.begin() as conn:
+        insert_old_question(conn, title="Why is the canal green?", held=True, listed=False)
+        conn.execute(
+            text(
+                "INSERT INTO questions (id, title, body, body_html, language, author_id, source, status, held, listed,"
+                " comments_closed, vote_count, comment_count, follower_count, trending_score, created_at, updated_at)"
+                " VALUES (2, 'Rude', '', '', 'en', 1, 'online', 'hidden', false, false, false, 0, 0, 0, 0,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO comments (id, question_id, author_id, body, body_html, created_at)"
+                " VALUES (1, 1, 1, 'nasty', '', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO flags (target_type, target_id, reporter_id, reason, note, created_at)"
+                " VALUES ('comment', 1, 1, 'offensive', '', CURRENT_TIMESTAMP)"
+            )
+        )
+    upgrade_database()
+    with Session(empty_database) as session:
+        from crowdq.moderation.models import Flag, ReviewItem
+        from crowdq.questions.models import Question
+
+        items = {(i.kind, i.target_type, i.target_id) for i in session.query(ReviewItem).all()}
+        assert items == {("held", "question", 1), ("flags", "comment", 1)}
+        flag = session.query(Flag).one()
+        assert flag.reason == "abusive" and flag.review_id is not None
+        assert session.get(Question, 1).moderation_state == "held"
+        assert session.get(Question, 2).moderation_state == "hidden"

@@ -1,5 +1,7 @@
 """The permission matrix, checked role by role."""
 
+from datetime import timedelta
+
 import pytest
 
 from crowdq import policy
@@ -25,10 +27,23 @@ def user(role: str, uid: int = 1) -> User:
         u.status = role
     if role == "deleted":
         u.status = "deleted"
+    if role == "silenced":
+        u.silenced_until = utcnow() + timedelta(days=1)
     return u
 
 
-ROLES = ["anonymous", "unconfirmed", "citizen", "researcher", "moderator", "admin", "suspended", "banned", "deleted"]
+ROLES = [
+    "anonymous",
+    "unconfirmed",
+    "citizen",
+    "researcher",
+    "moderator",
+    "admin",
+    "suspended",
+    "banned",
+    "deleted",
+    "silenced",
+]
 # action -> roles allowed (target: someone else's open question / comment)
 MATRIX = {
     "question.create": {"citizen", "researcher", "moderator", "admin"},
@@ -52,11 +67,14 @@ MATRIX = {
     "survey.answer": {"citizen", "researcher", "moderator", "admin"},
     "members.view": {"admin"},
     "roles.change": {"admin"},
-    "account.manage": {"unconfirmed", "citizen", "researcher", "moderator", "admin", "suspended", "banned"},
+    "account.manage": {"unconfirmed", "citizen", "researcher", "moderator", "admin", "suspended", "banned", "silenced"},
     "profile.edit": {"citizen", "researcher", "moderator", "admin"},
     "comment.delete": {"moderator", "admin"},
     "comment.edit": set(),
     "content.flag": {"citizen", "researcher", "moderator", "admin"},
+    "content.moderate": {"moderator", "admin"},
+    "moderation.log": {"moderator", "admin"},
+    "watched_words.manage": {"admin"},
 }
 
 
@@ -110,6 +128,9 @@ def test_matrix_covers_every_rule_that_acts_on_others():
         "project.join",
         "project.leave",
         "session.manage",  # tests/facilitation/test_facilitation_policy.py
+        # take a member or an appeal: tests/moderation/test_sanctions.py, test_appeals.py
+        "members.moderate",
+        "appeal.decide",
     }
     assert set(policy.RULES) == covered
 

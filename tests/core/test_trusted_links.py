@@ -10,6 +10,7 @@ from flask import url_for
 import config
 from crowdq import create_app
 from crowdq.mail import outbox as mail_outbox
+from crowdq.urls import external_url
 from tests.conftest import PASSWORD, csrf_from, outbox, post_form
 
 BASE = "https://crowdq.example.org/site"
@@ -106,6 +107,10 @@ def _mail_context() -> dict:
         "was_verified": False,
         # researcher_decision
         "application": SimpleNamespace(institution="Universiteit Leiden"),
+        # moderation_notice (its links are made by crowdq.moderation.notices with external_url)
+        "entry": SimpleNamespace(action="hide", ends_at=None, reason_code="abusive", reason_text="Be kind."),
+        "appeal_url": external_url("moderation.appeal_by_link", token="tok.en-123"),
+        "notices_url": external_url("moderation.my_notices"),
     }
 
 

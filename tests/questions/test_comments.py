@@ -4,7 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from crowdq.errors import Conflict, Invalid, NotAllowed
+from crowdq.moderation import flags
 from crowdq.moderation.models import Flag
+from crowdq.moderation.targets import Key
 from crowdq.questions import discussion
 from crowdq.questions.models import Comment
 from tests.conftest import login, post_form
@@ -100,8 +102,8 @@ def test_flagging_is_stored_once_per_member(client, db, make_user, make_question
     comment = discussion.add_comment(db, make_user(), make_question(), "spam spam")
     db.commit()
     login(client, make_user())
-    first = post_form(client, f"/comments/{comment.id}/flag", {"reason": "spam", "note": "ads"})
-    second = post_form(client, f"/comments/{comment.id}/flag", {"reason": "spam"})
+    first = post_form(client, f"/report/comment/{comment.id}", {"reason": "spam", "note": "ads"})
+    second = post_form(client, f"/report/comment/{comment.id}", {"reason": "spam"})
     assert first.status_code == second.status_code == 302
     [flag] = db.scalars(select(Flag)).all()
     assert (flag.target_type, flag.target_id, flag.reason, flag.note) == ("comment", comment.id, "spam", "ads")
@@ -111,7 +113,7 @@ def test_authors_cannot_flag_their_own_comment(db, make_user, make_question):
     member = make_user()
     comment = discussion.add_comment(db, member, make_question(), "mine")
     with pytest.raises(NotAllowed):
-        discussion.flag_comment(db, member, comment, "spam")
+        flags.flag(db, member, Key("comment", comment.id), "spam")
 
 
 def test_moderator_closes_comments(client, db, make_user, make_question):
@@ -156,11 +158,11 @@ def test_comments_on_hidden_questions_stay_hidden_on_their_own_pages(client, db,
     question.refresh_listed()
     db.commit()
     login(client, make_user())
-    for path in (f"/comments/{comment.id}/flag", f"/comments/{comment.id}/reply"):
+    for path in (f"/report/comment/{comment.id}", f"/comments/{comment.id}/reply"):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "secret remark" not in response.text
     # Moderators still reach them.
     login(client, make_user("moderator"))
-    moderator_view = client.get(f"/comments/{comment.id}/flag")
+    moderator_view = client.get(f"/report/comment/{comment.id}")
     assert moderator_view.status_code == 200 and "secret remark" in moderator_view.text

@@ -14,6 +14,8 @@ from sqlalchemy import select, update
 from crowdq import events
 from crowdq.db import engine, utcnow
 from crowdq.events import Event
+from crowdq.moderation import flags
+from crowdq.moderation.targets import Key
 from crowdq.organisations import endorsements
 from crowdq.organisations.models import Organisation, OrganisationMembership
 from crowdq.questions import discussion, editing, services
@@ -177,7 +179,7 @@ def test_votes_follows_comments_and_private_reasons_never_show(client, db, quest
     services.vote(db, voter, question)
     services.set_following(db, make_user(display_name="Fiona Follower"), question, True)
     comment = discussion.add_comment(db, voter, question, "Me too!")
-    discussion.flag_comment(db, make_user(), comment, "spam", "flagged for a secret reason")
+    flags.flag(db, make_user(), Key("comment", comment.id), "spam", "flagged for a secret reason")
     events.record(db, "question.hidden", None, question, reason="internal: reported by a neighbour")
     db.commit()
     html = timeline_html(client, question.id)

@@ -573,7 +573,7 @@ def measure(app, eng, runs: int, http: bool) -> tuple[dict, dict, dict]:
 
     results, plans, info = {}, {}, {}
     with Session(eng) as s:
-        info["open_items"] = queue.open_count(s)
+        info["open_items"] = s.scalar(select(func.count()).select_from(ReviewItem).where(ReviewItem.status == "open"))
         info["open_flags"] = s.scalar(select(func.count()).select_from(Flag).where(Flag.resolved_at.is_(None)))
         info["review_items"] = s.scalar(select(func.count()).select_from(ReviewItem))
         info["flags"] = s.scalar(select(func.count()).select_from(Flag))
@@ -613,7 +613,7 @@ def measure(app, eng, runs: int, http: bool) -> tuple[dict, dict, dict]:
         "deep page (middle)": lambda s, i: queue.page(s, after=deep),
         "held items page": lambda s, i: queue.page(s, kind="held"),
         "appeal items page": lambda s, i: queue.page(s, kind="appeal"),
-        "open count": lambda s, i: queue.open_count(s),
+        "open count (up to 1,000)": lambda s, i: queue.open_count(s),
     }
     for name, call in cases.items():
         with statements(eng) as seen:

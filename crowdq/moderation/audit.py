@@ -172,6 +172,32 @@ def history(session: Session, member_id: int, limit: int = 10) -> list[Moderatio
     ).all()
 
 
+def histories(session: Session, member_ids, limit: int = 5) -> dict[int, list[ModerationAction]]:
+    """The last `limit` decisions about each of several members, in one query (the queue's page)."""
+    ids = sorted({i for i in member_ids if i is not None})
+    if not ids:
+        return {}
+    numbered = (
+        select(
+            ModerationAction.id,
+            func.row_number()
+            .over(partition_by=ModerationAction.member_id, order_by=ModerationAction.id.desc())
+            .label("n"),
+        )
+        .where(ModerationAction.member_id.in_(ids), ModerationAction.action.in_(REPORTED))
+        .subquery()
+    )
+    found: dict[int, list[ModerationAction]] = {}
+    for entry in session.scalars(
+        select(ModerationAction)
+        .join(numbered, numbered.c.id == ModerationAction.id)
+        .where(numbered.c.n <= limit)
+        .order_by(ModerationAction.id.desc())
+    ):
+        found.setdefault(entry.member_id, []).append(entry)
+    return found
+
+
 def count_upheld(session: Session, member_id: int) -> int:
     return (
         session.scalar(

@@ -20,7 +20,7 @@ from crowdq.db import MAX_ID, utcnow
 from crowdq.moderation.models import REVIEW_KINDS, Flag, ReviewItem
 from crowdq.moderation.targets import Key, adapter, load_many
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10  # each item carries its content, flags and a decision form: a page stays under 60 KB
 FLAGS_SHOWN = 5  # per item in the queue; the item's own page lists them all
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -50,26 +52,44 @@ def index():
     kind = request.args.get("kind")
     kind = kind if kind in REVIEW_KINDS else None
     current = queue.page(session, kind, queue.parse_after(request.args.get("after")))
+    # Per item only the actions that fit it; every other label and option is rendered once per page.
     forms = {
-        e.item.id: decision_form(e.key, e.row, id_prefix=f"item-{e.item.id}-")
+        e.item.id: [v for v, _label in ACTION_CHOICES if v in set(decisions.available(e.key, e.row)) - {"edit"}]
         for e in current.entries
         if e.row is not None and e.item.kind != "appeal"
     }
-    histories = {
-        e.item.author_id: audit.history(session, e.item.author_id, limit=5)
-        for e in current.entries
-        if e.item.author_id is not None
-    }
+    histories = audit.histories(session, [e.item.author_id for e in current.entries], limit=5)
     return render_template(
         "moderation/index.html",
         page=current,
         forms=forms,
+        labels=_decision_labels(),
+        token=generate_csrf(),
         histories=histories,
         kinds=REVIEW_KINDS,
         open_count=queue.open_count(session),
         open_count_cap=queue.OPEN_COUNT_CAP,
         type_labels=TYPE_LABELS,
     )
+
+
+def _decision_labels() -> dict:
+    """The decision form's labels and options, translated once for the whole queue page."""
+    form = DecisionForm(formdata=None)
+    options = lambda field: Markup("").join(  # noqa: E731
+        Markup('<option value="{}">{}</option>').format(value, str(label)) for value, label in field.choices
+    )
+    return {
+        "action": str(form.action.label.text),
+        "actions": {value: str(label) for value, label in ACTION_CHOICES},
+        "reason": str(form.reason.label.text),
+        "reason_options": options(form.reason),
+        "reason_text": str(form.reason_text.label.text),
+        "sanction": str(form.sanction.label.text),
+        "sanction_options": options(form.sanction),
+        "days": str(form.days.label.text),
+        "decide": _("Decide"),
+    }
 
 
 @bp.route("/moderation/items/<int(max=2147483647):item_id>", methods=["POST"])

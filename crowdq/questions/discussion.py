@@ -51,6 +51,9 @@ def add_comment(session: Session, actor, question: Question, body: str, parent_i
             raise Invalid({"parent_id": _("The comment you reply to no longer exists.")})
         if parent.parent_id is not None:
             parent = session.get(Comment, parent.parent_id)
+        # A moderated comment takes no replies: a reply would quote or prolong what was hidden.
+        if parent.moderation_state is not None or parent.deleted_at is not None:
+            raise Conflict(_("This comment is no longer open for replies."))
     screening = prevention.screen(session, actor, question.language, {"body": body})
     body = screening.texts["body"]
     comment = Comment(

@@ -306,8 +306,8 @@ def reply(comment_id: int):
     comment = discussion.get_comment(session, comment_id, current_user)
     question = services.get_question(session, comment.question_id, current_user)
     policy.require(current_user, "comment.create", question)
-    if comment.deleted_at is not None:
-        abort(404)
+    if comment.deleted_at is not None or comment.moderation_state is not None:
+        abort(404)  # moderated comments take no replies (crowdq.questions.discussion.add_comment)
     form = CommentForm(formdata=None)
     form.body.label.text = _("Your reply")
     return render_template("questions/reply.html", form=form, comment=comment, question=question)

@@ -89,3 +89,47 @@ def test_first_tab_focuses_a_visible_skip_link_that_moves_focus_to_the_content(p
         assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], f"{path}: skip link off screen: {box}"
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "main", f"{path}: the skip link should focus <main>"
+
+
+def test_moderation_and_admin_moderation_pages_are_accessible_at_both_widths(page, seed, db, make_user):
+    """The pages the moderation journey does not open: one item, its edit form, a member's record, a bulk
+    removal, and the admins' watched words and moderation settings."""
+    from crowdq.moderation import flags
+    from crowdq.moderation.targets import Key
+    from crowdq.questions import discussion
+
+    admin = make_user(role="admin", email="admin-a11y@example.org")
+    comment = discussion.add_comment(db, seed.author, seed.question, "Buy cheap watches at our shop")
+    flags.flag(db, seed.member, Key("comment", comment.id), "spam", "an advert")
+    db.commit()
+    from sqlalchemy import select
+
+    from crowdq.moderation.models import ReviewItem
+
+    item_id = db.scalar(select(ReviewItem.id))
+    paths = [
+        f"/moderation/item/comment/{comment.id}",
+        f"/moderation/edit/comment/{comment.id}",
+        f"/moderation/members/{seed.author.id}",
+        f"/moderation/bulk/{item_id}",
+        "/admin/watched-words",
+        "/admin/moderation-settings",
+        f"/report/question/{seed.question.id}",
+    ]
+    log_in(page, admin.email)
+    problems = []
+    for width, height in ((360, 740), (1280, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        for path in paths:
+            response = page.goto(path)
+            if response.status != 200:
+                problems.append(f"{path} answered {response.status}")
+                continue
+            report = axe_report(page)
+            if report:
+                problems.append(f"{width}px {report}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                problems.append(f"{width}px {path} scrolls sideways by {overflow}px")
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)

@@ -208,3 +208,16 @@ def test_bulk_removal_by_identical_text_spans_authors(db, make_user, make_commen
     db.commit()
     assert (removed, sanctioned) == (3, 3)
     assert other.moderation_state is None
+
+
+def test_a_moderated_comment_takes_no_replies(client, db, make_user, make_comment):
+    from crowdq.questions import discussion
+
+    comment = make_comment(body="Something rude")
+    decisions.act(db, make_user(role="moderator"), Key("comment", comment.id), "hide", "abusive")
+    db.commit()
+    question = db.get(Question, comment.question_id)
+    with pytest.raises(Conflict):
+        discussion.add_comment(db, make_user(), question, "I agree!", parent_id=comment.id)
+    login(client, make_user())
+    assert client.get(f"/comments/{comment.id}/reply").status_code == 404

@@ -185,3 +185,25 @@ def test_flag_weight_does_not_depend_on_the_year(db, make_user, make_comment, mo
     monkeypatch.setattr(trust_module, "utcnow", lambda: far)
     make_comment(author=member)
     assert trust_module.refresh(db, member) >= 1
+
+
+def test_the_queue_pages_through_every_open_item_once_in_urgency_order(db, make_user, make_comment):
+    comments = [make_comment() for _ in range(queue.PAGE_SIZE + 2)]
+    flagger = make_user(trust_level=1, trust_level_manual=True)
+    for comment in comments:
+        flags.flag(db, flagger, key_of(comment), "spam")
+    heavy = comments[-1]
+    flags.flag(db, make_user(trust_level=1, trust_level_manual=True), key_of(heavy), "spam")
+    db.commit()
+    first = queue.page(db)
+    assert len(first.entries) == queue.PAGE_SIZE and first.next_after
+    assert first.entries[0].key == key_of(heavy)  # heavier flags first
+    second = queue.page(db, after=queue.parse_after(first.next_after))
+    seen = [e.key for e in first.entries + second.entries]
+    assert sorted(k.id for k in seen) == sorted(c.id for c in comments) and second.next_after is None
+
+
+@pytest.mark.parametrize("cursor", ["", "x", "1.2", "1.2.3.4", "1.-5.3", "99999999999.1.1", "1.1.0", "a.b.c"])
+def test_a_malformed_queue_cursor_starts_at_the_top(client, db, make_user, cursor):
+    login(client, make_user(role="moderator"))
+    assert client.get(f"/moderation?after={cursor}&kind=nonsense").status_code == 200

@@ -179,6 +179,8 @@ class World:
     def gone(self, kind: str) -> set[str]:
         """Pages that stop existing for readers when the item is hidden."""
         report = f"/report/{_route(self.key(kind))}"
+        if kind == "comment":  # a moderated comment takes no replies
+            return {report, f"/comments/{self.comment.id}/reply"}
         if kind not in ("question", "merged_question"):
             return {report}
         q = self.key(kind).id

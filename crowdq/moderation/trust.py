@@ -53,18 +53,25 @@ def earned_level(session: Session, user: User) -> int:
     if not user.is_confirmed:
         return 0
     days = (utcnow() - user.created_at).days
+    # Every write of a new member asks: on their first day nothing can be earned yet, so no counting.
+    if days < PROMOTION[1][0]:
+        return 0
     posts = accepted_posts(session, user.id)
-    upheld = audit.count_upheld(session, user.id)
+    upheld = None
     level = 0
     for candidate, (min_days, min_posts) in sorted(PROMOTION.items()):
-        if days >= min_days and posts >= min_posts and (candidate == 1 or upheld == 0):
+        if days < min_days or posts < min_posts:
+            break
+        if candidate >= 2 and upheld is None:
+            upheld = audit.count_upheld(session, user.id)
+        if candidate == 1 or upheld == 0:
             level = candidate
     return level
 
 
 def refresh(session: Session, user: User) -> int:
     """Promote the member if their activity earned it (never demotes; a hand-set level stays)."""
-    if user.trust_level_manual:
+    if user.trust_level_manual or user.trust_level >= TRUSTED:
         return user.trust_level
     level = earned_level(session, user)
     if level > user.trust_level:

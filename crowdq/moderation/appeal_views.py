@@ -139,6 +139,7 @@ def _appeal_page(member: User, entry: ModerationAction, form: AppealForm, token:
         except Conflict as error:
             session.rollback()
             flash(error.message, "error")
+            return redirect(request.path)  # the page shows the appeal already sent
         except Invalid as error:
             session.rollback()
             apply_errors(form, error)

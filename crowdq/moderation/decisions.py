@@ -88,16 +88,7 @@ def decide(
         who = item.decided_by.public_name if item.decided_by else _("another moderator")
         raise Conflict(_("%(name)s decided this already.", name=who))
     key = Key(item.target_type, item.target_id, item.target_sub)
-    entry = act(session, actor, key, action, reason_code, reason_text, texts=texts)
-    if sanction:
-        row = load(session, key)
-        author_id = adapter(key.type).author_id(row) if row is not None else None
-        if author_id is None:
-            raise Conflict(_("This content has no author to sanction."))
-        from crowdq.accounts.models import User
-
-        sanctions.impose(session, actor, session.get(User, author_id), sanction, reason_code, reason_text, days=days)
-    return entry
+    return act(session, actor, key, action, reason_code, reason_text, texts=texts, sanction=sanction, days=days)
 
 
 def act(
@@ -109,8 +100,11 @@ def act(
     reason_text: str = "",
     *,
     texts: dict[str, str] | None = None,
+    sanction: str | None = None,
+    days: int | None = None,
 ) -> ModerationAction:
-    """Apply one action to one item (from the queue, or from the item's own page)."""
+    """Apply one action to one item (from the queue, or from the item's own page); optionally
+    sanction its author in the same step."""
     policy.require(actor, "content.moderate")
     if action not in CONTENT_ACTIONS:
         raise Invalid({"action": _("Choose an action from the list.")})
@@ -185,6 +179,14 @@ def act(
     )
     if entry.member_id is not None and entry.member_id != getattr(actor, "id", None) and action != "keep":
         notices.tell(session, entry)
+    if sanction:
+        if entry.member_id is None:
+            raise Conflict(_("This content has no author to sanction."))
+        from crowdq.accounts.models import User
+
+        sanctions.impose(
+            session, actor, session.get(User, entry.member_id), sanction, reason_code, reason_text, days=days
+        )
     return entry
 
 

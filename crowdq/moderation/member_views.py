@@ -36,11 +36,11 @@ def member(user_id: int):
     sanction_form = SanctionForm(formdata=request.form if posted == "sanction" else None)
     lift_form = LiftForm(formdata=request.form if posted == "lift" else None)
     trust_form = TrustForm(formdata=request.form if posted == "trust" else None)
-    if posted:
+    if request.method == "POST":
         policy.require(current_user, "members.moderate", m)
         form = {"sanction": sanction_form, "lift": lift_form, "trust": trust_form}.get(posted)
-        if form is None:
-            abort(400)
+        if form is None:  # a post from none of the page's three forms
+            raise Invalid({"form": _("Send one of the forms on this page.")})
         if form.validate():
             try:
                 if posted == "sanction":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from crowdq import text
@@ -48,11 +48,16 @@ class Key:
 
 class Adapter:
     type = ""
+    model: Any = None
     # Text fields a moderator may edit: name -> label.
     fields: dict[str, Any] = {}
 
     def load(self, session: Session, key: Key):
-        raise NotImplementedError
+        return session.get(self.model, key.id) if 0 < key.id <= MAX_ID else None
+
+    def load_where(self, keys: list[Key]):
+        """The WHERE clause that loads these keys' rows in one query."""
+        return self.model.id.in_([k.id for k in keys])
 
     def key(self, row) -> Key:
         return Key(self.type, row.id)
@@ -90,10 +95,8 @@ class Adapter:
 
 class QuestionAdapter(Adapter):
     type = "question"
+    model = Question
     fields = {"title": _l("Title"), "body": _l("Details")}
-
-    def load(self, session, key):
-        return session.get(Question, key.id) if 0 < key.id <= MAX_ID else None
 
     def question_id(self, row):
         return row.id
@@ -127,10 +130,8 @@ class QuestionAdapter(Adapter):
 
 class CommentAdapter(Adapter):
     type = "comment"
+    model = Comment
     fields = {"body": _l("Comment")}
-
-    def load(self, session, key):
-        return session.get(Comment, key.id) if 0 < key.id <= MAX_ID else None
 
     def question_id(self, row):
         return row.question_id
@@ -154,12 +155,16 @@ class CommentAdapter(Adapter):
 
 class EndorsementAdapter(Adapter):
     type = "endorsement"
+    model = Endorsement
     fields = {"statement": _l("Statement")}
 
     def load(self, session, key):
         if not (0 < key.id <= MAX_ID and 0 < key.sub <= MAX_ID):
             return None
         return session.get(Endorsement, (key.sub, key.id))
+
+    def load_where(self, keys):
+        return tuple_(Endorsement.question_id, Endorsement.organisation_id).in_([(k.id, k.sub) for k in keys])
 
     def key(self, row):
         return Key(self.type, row.question_id, row.organisation_id)
@@ -176,18 +181,14 @@ class EndorsementAdapter(Adapter):
 
 class ProjectUpdateAdapter(Adapter):
     type = "project_update"
+    model = ProjectUpdate
     fields = {"body": _l("Update")}
-
-    def load(self, session, key):
-        return session.get(ProjectUpdate, key.id) if 0 < key.id <= MAX_ID else None
 
 
 class AnswerAdapter(Adapter):
     type = "answer"
+    model = Answer
     fields = {"summary_en": _l("Summary in English"), "summary_nl": _l("Summary in Dutch")}
-
-    def load(self, session, key):
-        return session.get(Answer, key.id) if 0 < key.id <= MAX_ID else None
 
     def author_id(self, row):
         return row.created_by_id
@@ -198,10 +199,8 @@ class AnswerAdapter(Adapter):
 
 class ProfileAdapter(Adapter):
     type = "profile"
+    model = User
     fields = {"display_name": _l("Name"), "bio": _l("About")}
-
-    def load(self, session, key):
-        return session.get(User, key.id) if 0 < key.id <= MAX_ID else None
 
     def author_id(self, row):
         return row.id
@@ -243,45 +242,21 @@ def adapter(target_type: str) -> Adapter:
 
 def key_of(row) -> Key:
     for a in ADAPTERS.values():
-        model = {
-            "question": Question,
-            "comment": Comment,
-            "endorsement": Endorsement,
-            "project_update": ProjectUpdate,
-            "answer": Answer,
-            "profile": User,
-        }[a.type]
-        if isinstance(row, model):
+        if isinstance(row, a.model):
             return a.key(row)
     raise TypeError(f"not a moderated item: {row!r}")
 
 
-MODELS = {
-    "question": Question,
-    "comment": Comment,
-    "endorsement": Endorsement,
-    "project_update": ProjectUpdate,
-    "answer": Answer,
-    "profile": User,
-}
-
-
 def load_many(session: Session, keys) -> dict[Key, Any]:
     """The items of many keys in one query per kind (the review queue's page)."""
-    from sqlalchemy import select, tuple_
-
-    found: dict[Key, Any] = {}
     by_type: dict[str, list[Key]] = {}
     for key in keys:
-        if key.type in MODELS:
+        if key.type in ADAPTERS:
             by_type.setdefault(key.type, []).append(key)
+    found: dict[Key, Any] = {}
     for kind, group in by_type.items():
-        model, a = MODELS[kind], ADAPTERS[kind]
-        if kind == "endorsement":
-            where = tuple_(Endorsement.question_id, Endorsement.organisation_id).in_([(k.id, k.sub) for k in group])
-        else:
-            where = model.id.in_([k.id for k in group])
-        for row in session.scalars(select(model).where(where)):
+        a = ADAPTERS[kind]
+        for row in session.scalars(select(a.model).where(a.load_where(group))):
             found[a.key(row)] = row
     return found
 

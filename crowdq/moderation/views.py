@@ -143,21 +143,16 @@ def item(target_type: str, target_id: int, target_sub: int = 0):
     form = decision_form(key, row, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
-            decisions.act(session, current_user, key, form.action.data, form.reason.data, form.reason_text.data)
-            if form.sanction.data:
-                from crowdq.accounts.models import User
-                from crowdq.moderation import sanctions
-
-                author_id = adapter(key.type).author_id(row)
-                sanctions.impose(
-                    session,
-                    current_user,
-                    session.get(User, author_id) if author_id else None,
-                    form.sanction.data,
-                    form.reason.data,
-                    form.reason_text.data,
-                    days=form.days.data,
-                )
+            decisions.act(
+                session,
+                current_user,
+                key,
+                form.action.data,
+                form.reason.data,
+                form.reason_text.data,
+                sanction=form.sanction.data or None,
+                days=form.days.data,
+            )
         except Conflict as error:
             session.rollback()
             flash(error.message, "error")
